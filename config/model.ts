@@ -1,0 +1,181 @@
+/**
+ * The validated fleet: what every chart, script and check reads. Built once by `loadFleet`
+ * (load.ts), deeply frozen. Facts that follow from the data (a remote's control plane, the Istio
+ * network of each cluster, which Services a cluster needs) are computed here, in one place.
+ */
+import type { AppDefinitionData, WorkloadData } from './app-schema.ts';
+import type { ClusterData, FleetData, PlacementData } from './schema.ts';
+
+export type Locality = 'prefer-local' | 'spread';
+
+export interface Cluster extends Omit<ClusterData, 'network' | 'ingress' | 'zones'> {
+  /** Istio network of this cluster (from config, or derived from the network model). */
+  readonly network: string;
+  readonly ingress: boolean;
+  readonly zones: readonly string[];
+  /** Name of the cluster whose istiod serves this one: itself for a primary. */
+  readonly controlPlane: string;
+  /** For a primary: the remotes it serves, in config order. */
+  readonly remotes: readonly string[];
+}
+
+export interface AppService {
+  readonly name: string;
+  readonly ports: AppDefinitionData['services'][string]['ports'];
+  readonly calls: readonly string[];
+  readonly serviceAccount: string;
+  /** Fleet override, else the app's default. */
+  readonly locality: Locality;
+  /** Per-version weights (percent), when the fleet routes by version. */
+  readonly weights?: Readonly<Record<string, number>>;
+}
+
+export interface Workload extends WorkloadData {
+  readonly name: string;
+}
+
+/** A workload as it runs in one cluster, overrides applied. */
+export interface PlacedWorkload {
+  readonly workload: Workload;
+  readonly cluster: string;
+  /** Fixed replica count, or undefined when autoscaled. */
+  readonly replicas?: number;
+  readonly autoscaling?: NonNullable<PlacementData['autoscaling']>;
+  readonly resources: WorkloadData['resources'];
+}
+
+export interface App {
+  readonly name: string;
+  readonly namespace: string;
+  /** The definition file this app came from (for messages). */
+  readonly definitionFile: string;
+  readonly services: readonly AppService[];
+  readonly workloads: readonly Workload[];
+  readonly ingress?: NonNullable<AppDefinitionData['ingress']>;
+  /** Every placement, cluster by cluster in fleet order, workloads in definition order. */
+  readonly placements: readonly PlacedWorkload[];
+}
+
+export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema'> {
+  /** Path of the fleet file, as given. */
+  readonly file: string;
+  readonly clusters: readonly Cluster[];
+  readonly apps: readonly App[];
+}
+
+export function findCluster(fleet: Fleet, name: string): Cluster {
+  const cluster = fleet.clusters.find((c) => c.name === name);
+  if (!cluster) throw new Error(`no cluster named ${name}`);
+  return cluster;
+}
+
+export const primaries = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) => c.role === 'primary');
+
+/** Clusters whose istiod reads Istio config (DestinationRules, AuthorizationPolicies, …): the primaries. */
+export const configClusters = primaries;
+
+/** Workloads of `app` placed in `cluster`. */
+export function placedIn(app: App, cluster: string): PlacedWorkload[] {
+  return app.placements.filter((p) => p.cluster === cluster);
+}
+
+export function service(app: App, name: string): AppService {
+  const svc = app.services.find((s) => s.name === name);
+  if (!svc) throw new Error(`app ${app.name} has no service ${name}`);
+  return svc;
+}
+
+/**
+ * Services a cluster must define for `app`: every service with a workload there, and every service
+ * those workloads call. Istio resolves a name in the calling cluster and merges endpoints of all
+ * clusters by hostname, so a caller needs the Service even where no pod of it runs.
+ * Sorted in definition order.
+ */
+export function servicesNeeded(app: App, cluster: string): AppService[] {
+  const running = new Set(placedIn(app, cluster).map((p) => p.workload.service));
+  const needed = new Set(running);
+  for (const name of running) for (const callee of service(app, name).calls) needed.add(callee);
+  if (app.ingress && running.has(app.ingress.service)) needed.add(app.ingress.service);
+  return app.services.filter((s) => needed.has(s.name));
+}
+
+/** Versions of a service that run somewhere in the fleet, in definition order. */
+export function versionsOf(app: App, serviceName: string): string[] {
+  const placed = new Set(app.placements.map((p) => p.workload.name));
+  return app.workloads.filter((w) => w.service === serviceName && placed.has(w.name)).map((w) => w.version);
+}
+
+/** Clusters that run an Istio ingress gateway. */
+export const ingressClusters = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) => c.ingress);
+
+/** Whether a cluster runs an east-west gateway: a primary serving remotes, or any cluster in multi-network. */
+export function hasEastWestGateway(fleet: Fleet, cluster: Cluster): boolean {
+  return fleet.mesh.networkModel === 'multi-network' || (cluster.role === 'primary' && cluster.remotes.length > 0);
+}
+
+/**
+ * Sidecar-injection webhook path a remote's webhook calls on its primary's istiod. Istio parses
+ * `cluster` and `net` from it into the injected proxy's cluster ID and network.
+ */
+export function injectionPath(cluster: Cluster): string {
+  return `/inject/cluster/${cluster.name}/net/${cluster.network}`;
+}
+
+/** The address a remote reaches its primary's istiod at: the primary's east-west gateway IP. */
+export function pilotAddress(fleet: Fleet, remote: Cluster): string {
+  const primary = findCluster(fleet, remote.controlPlane);
+  if (!primary.eastWestAddress) throw new Error(`primary ${primary.name} has no eastWestAddress`);
+  return primary.eastWestAddress;
+}
+
+/**
+ * Failover target per region for locality load balancing: for each region of the fleet, the
+ * nearest other region (by a coarse continent-distance table), so `prefer-local` traffic leaves a
+ * region only when no healthy local endpoint is left.
+ */
+export function failoverRegions(fleet: Fleet): { from: string; to: string }[] {
+  const regions = [...new Set(fleet.clusters.map((c) => c.region))];
+  if (regions.length < 2) return [];
+  return regions.map((from) => {
+    const to = regions
+      .filter((r) => r !== from)
+      .map((r) => ({ r, d: regionDistance(from, r) }))
+      .sort((a, b) => a.d - b.d || a.r.localeCompare(b.r))[0]!.r;
+    return { from, to };
+  });
+}
+
+/** Continent of a GCP region, from its name prefix. */
+export function continentOf(region: string): string {
+  const prefix = region.split('-')[0]!;
+  const table: Record<string, string> = {
+    europe: 'europe', me: 'middle-east', africa: 'africa', asia: 'asia', australia: 'oceania',
+    us: 'north-america', northamerica: 'north-america', southamerica: 'south-america',
+  };
+  return table[prefix] ?? prefix;
+}
+
+/** Rough ordering of distances between continents; enough to pick "the nearest other region". */
+const CONTINENT_COORDS: Record<string, [number, number]> = {
+  europe: [50, 10], 'middle-east': [25, 50], africa: [-26, 28], asia: [25, 110],
+  oceania: [-33, 151], 'north-america': [40, -95], 'south-america': [-23, -46],
+};
+
+export function regionDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const ca = continentOf(a);
+  const cb = continentOf(b);
+  if (ca === cb) return 1;
+  const [lat1, lon1] = CONTINENT_COORDS[ca] ?? [0, 0];
+  const [lat2, lon2] = CONTINENT_COORDS[cb] ?? [0, 0];
+  return 1 + Math.round(Math.hypot(lat1 - lat2, lon1 - lon2));
+}
+
+/** Recursively freezes a plain data structure. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,174 @@
+/**
+ * The fleet file's shape, as data. This is the single source of truth for:
+ *  - validation of `config/fleet.yaml` (see `load.ts`), and
+ *  - `fleet.schema.json`, which editors use for completion (`npm run gen:schema`).
+ *
+ * Only structure lives here. Cross-field rules (overlapping ranges, a remote's primary exists, …)
+ * are checked in `rules.ts`, after the structure is known to be right.
+ */
+import { z } from 'zod';
+
+/** Messages here are the "expected …" half of an error line; `load.ts` adds the "got …" half. */
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const dnsLabel = () =>
+  z.string().regex(DNS_LABEL, { error: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters' });
+
+/** GCP regions look like `europe-west3`, `southamerica-east1`, `us-central1`. */
+export const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
+/** Zones are a region plus `-a`, `-b`, … */
+export const ZONE = /^[a-z]+(-[a-z]+)+[0-9]+-[a-z]$/;
+/** Go/Flux duration, e.g. `30s`, `5m`, `1h30m`. */
+const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const duration = () => z.string().regex(DURATION, { error: 'a duration such as 30s, 5m or 1h' });
+const cidr = () => z.cidrv4({ error: 'an IPv4 CIDR range such as 10.0.0.0/20' });
+const count = (max: number) => z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(max, { error: `a number <= ${max}` });
+
+export const GitSchema = z.strictObject({
+  /** Repository Flux clones. Flux accepts ssh://, https:// and http:// URLs (not scp-style `git@host:path`). */
+  url: z.string().regex(/^(ssh|https|http):\/\/[^\s]+$/, { error: 'an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path)' }),
+  /** Branch Flux follows. */
+  branch: z.string().min(1, { error: 'a branch name' }).regex(/^[^\s~^:?*\[\\]+$/, { error: 'a git branch name' }).default('main'),
+  /** How often Flux polls the repository. */
+  interval: duration().default('1m'),
+  /** Secret in flux-system that holds the git credentials (created by `npm run bootstrap`). */
+  secretName: dnsLabel().default('flux-system'),
+});
+
+export const FluxSchema = z.strictObject({
+  /** Flux release installed by `npm run bootstrap`. */
+  version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'a Flux release tag such as v2.9.4' }).default('v2.9.4'),
+  /** Reconcile interval of every layer Kustomization. */
+  interval: duration().default('10m'),
+  /** Health-check timeout of every layer Kustomization. */
+  timeout: duration().default('5m'),
+});
+
+export const NetworkSchema = z.strictObject({
+  /** Name of the shared VPC every cluster lives in. */
+  name: dnsLabel(),
+});
+
+export const MeshSchema = z.strictObject({
+  /** Istio mesh ID; identical in every cluster. */
+  id: dnsLabel().default('mesh1'),
+  /** SPIFFE trust domain of workload identities (used by AuthorizationPolicy principals). */
+  trustDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'a trust domain such as cluster.local' }).default('cluster.local'),
+  istio: z.strictObject({
+    /** Istio release; pins every Istio chart. */
+    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'an Istio version such as 1.30.3' }).default('1.30.3'),
+    /**
+     * Where the charts come from: an OCI registry prefix (`oci://…`, one OCIRepository per chart)
+     * or a classic Helm repository (`https://…`). The old storage.googleapis.com location is being retired.
+     */
+    charts: z.string().regex(/^(oci|https):\/\/[^\s]+[^/\s]$/, { error: 'oci://REGISTRY/PATH or https://HOST/PATH without a trailing slash' }).default('oci://ghcr.io/istio/release/charts'),
+  }).prefault({}),
+  /**
+   * `flat`: one Istio network, pods of all clusters reach each other directly (alias IPs in one VPC).
+   * `multi-network`: each cluster is its own network; cross-cluster traffic goes through east-west gateways.
+   */
+  networkModel: z.enum(['flat', 'multi-network'], { error: 'flat or multi-network' }).default('flat'),
+  /** Istio network name used by every cluster in the flat model. */
+  network: dnsLabel().default('network1'),
+});
+
+export const NodePoolSchema = z.strictObject({
+  name: dnsLabel(),
+  /** GCE machine type. */
+  machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'a machine type such as e2-standard-4' }).default('e2-standard-4'),
+  /** Autoscaling bounds, per zone. */
+  minNodes: count(1000).default(1),
+  maxNodes: count(1000).default(3),
+  /** Spot VMs: cheaper, can be reclaimed. */
+  spot: z.boolean().default(false),
+  diskSizeGb: z.number().int({ error: 'a whole number' }).min(10, { error: 'a number >= 10' }).max(65536, { error: 'a number <= 65536' }).default(100),
+});
+
+export const ClusterSchema = z.strictObject({
+  name: dnsLabel(),
+  region: z.string().regex(REGION, { error: 'a GCP region such as europe-west3' }),
+  /** Node zones; defaults to the region's zones chosen by GKE. Each must belong to `region`. */
+  zones: z.array(z.string().regex(ZONE, { error: 'a GCP zone such as europe-west3-a' })).optional(),
+  /** `primary` runs istiod; `remote` is served by the istiod of `primary`. */
+  role: z.enum(['primary', 'remote'], { error: 'primary or remote' }),
+  /** For a remote: the primary cluster whose istiod serves it. */
+  primary: dnsLabel().optional(),
+  /** Istio network; defaults to `mesh.network` (flat) or the cluster name (multi-network). */
+  network: dnsLabel().optional(),
+  ranges: z.strictObject({
+    /** The cluster's subnet (node IPs) in the VPC. */
+    nodes: cidr(),
+    /** Secondary range for pod IPs (alias IPs). */
+    pods: cidr(),
+    /** Secondary range for Service ClusterIPs. */
+    services: cidr(),
+    /** /28 for the private control plane endpoint. */
+    controlPlane: cidr().optional(),
+  }),
+  /** Run an Istio ingress gateway here. Defaults to true for primaries, false for remotes. */
+  ingress: z.boolean().optional(),
+  /**
+   * Static internal IP of the east-west gateway (inside `ranges.nodes`). Required on a primary that
+   * serves remotes: a remote's injection webhook must point at an IP, not a hostname.
+   */
+  eastWestAddress: z.ipv4({ error: 'an IPv4 address such as 10.10.0.250' }).optional(),
+  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR'),
+  nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]),
+  /** GCP resource labels on the cluster. */
+  labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}),
+});
+
+/** Per-cluster overrides of one workload placed in that cluster. */
+export const PlacementSchema = z.strictObject({
+  replicas: count(1000).optional(),
+  autoscaling: z.strictObject({
+    min: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
+    max: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
+    /** Target average CPU utilization, percent of the request. */
+    targetCpu: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(80),
+  }).optional(),
+  resources: z.lazy(() => ResourcesSchema).optional(),
+});
+
+export const ResourcesSchema = z.strictObject({
+  cpu: z.strictObject({ request: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 100m or 1' }), limit: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 500m or 1' }).optional() }),
+  memory: z.strictObject({ request: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 128Mi' }), limit: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 256Mi' }).optional() }),
+});
+
+/** Per-service traffic policy, set per fleet. */
+export const TrafficSchema = z.strictObject({
+  /**
+   * `prefer-local`: stay in the caller's region, fail over to the nearest other region (with outlier detection).
+   * `spread`: balance evenly over every endpoint in every cluster.
+   */
+  locality: z.enum(['prefer-local', 'spread'], { error: 'prefer-local or spread' }).optional(),
+  /** Per-version weights in percent (sum 100); routes by version subsets. */
+  weights: z.record(dnsLabel(), z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(100, { error: 'a number <= 100' })).optional(),
+});
+
+export const FleetAppSchema = z.strictObject({
+  /** The app's definition file (services, workloads, calls), relative to this file. */
+  definition: z.string().min(1, { error: 'a path to the app definition file' }),
+  /** Per-service traffic policy for this fleet. */
+  traffic: z.record(dnsLabel(), TrafficSchema).default({}),
+  /** cluster → workload → overrides (`{}` for none). */
+  placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())),
+});
+
+export const FleetSchema = z.strictObject({
+  /** JSON schema pointer for editors that read it from the document (optional). */
+  $schema: z.string().optional(),
+  /** GCP project id that hosts the VPC and every cluster. */
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }),
+  git: GitSchema,
+  flux: FluxSchema.prefault({}),
+  network: NetworkSchema,
+  mesh: MeshSchema.prefault({}),
+  clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }),
+  apps: z.record(dnsLabel(), FleetAppSchema).default({}),
+});
+
+export type FleetInput = z.input<typeof FleetSchema>;
+export type FleetData = z.output<typeof FleetSchema>;
+export type ClusterData = z.output<typeof ClusterSchema>;
+export type PlacementData = z.output<typeof PlacementSchema>;
+export type ResourcesData = z.output<typeof ResourcesSchema>;

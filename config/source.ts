@@ -1,0 +1,154 @@
+/**
+ * Reads one YAML config file defensively and keeps source positions, so every later problem can
+ * point at `FILE:LINE:COL`. Hostile input (binary, huge, alias bombs, deep nesting, several
+ * documents) becomes a problem, never a hang or a crash.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments as parseAll, parseDocument, type Document, type Node } from 'yaml';
+import type { Problem } from './problems.ts';
+
+/** Larger than any sane fleet file; keeps a mistaken path to a big file from eating memory. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Aliases allowed when expanding the document (defeats "billion laughs"). */
+export const MAX_ALIASES = 100;
+/** Deepest nesting we accept; real config is < 10 levels. */
+export const MAX_DEPTH = 32;
+
+export interface YamlSource {
+  readonly file: string;
+  /** Plain JS value of the document. */
+  readonly data: unknown;
+  /** Position of the node at `path`, or of its nearest existing ancestor. With `key`, of the key itself. */
+  locate(path: readonly PropertyKey[], key?: boolean): { line: number; col: number };
+}
+
+export type ReadResult = { ok: true; source: YamlSource } | { ok: false; problems: Problem[] };
+
+export function readYamlFile(file: string, displayName = file): ReadResult {
+  const fail = (message: string, line = 1, col = 1): ReadResult => ({ ok: false, problems: [{ file: displayName, line, col, path: '', message }] });
+  let bytes: Buffer;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return fail(`not a file (got ${stat.isDirectory() ? 'a directory' : 'something else'}, expected a YAML file)`);
+    if (stat.size > MAX_FILE_BYTES) return fail(`file too large (got ${stat.size} bytes, expected at most ${MAX_FILE_BYTES})`);
+    bytes = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? 'cannot read file (got no such file, expected a YAML file)' : `cannot read file (got ${code ?? String(err)}, expected a readable YAML file)`);
+  }
+  return parseYamlText(bytes, displayName);
+}
+
+export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
+  const fail = (message: string, line = 1, col = 1): ReadResult => ({ ok: false, problems: [{ file, line, col, path: '', message }] });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('not a text file (got invalid UTF-8, expected UTF-8 YAML)');
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return fail('not a text file (got a NUL byte, expected UTF-8 YAML)');
+  if (flowDepth(text) > MAX_DEPTH) return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`);
+
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    const docs = parseAllDocuments(text, lineCounter);
+    if (docs.length > 1) {
+      const pos = lineCounter.linePos(docs[1]!.range[0]);
+      return fail(`several YAML documents (got ${docs.length}, expected one)`, pos.line, pos.col);
+    }
+    doc = docs[0] ?? parseDocument('', { lineCounter });
+  } catch (err) {
+    // The parser recurses on nesting; anything that slips past flowDepth ends here, not in a crash.
+    return fail(`cannot parse YAML (got ${err instanceof RangeError ? 'nesting too deep' : String(err)}, expected a plain config file)`);
+  }
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { file, line: pos.line, col: pos.col, path: '', message: `invalid YAML (got ${firstLine(e.message)}, expected well-formed YAML)` };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    return fail(`cannot expand YAML (got ${firstLine(String((err as Error).message ?? err))}, expected at most ${MAX_ALIASES} alias expansions)`);
+  }
+  if (valueDepth(data) > MAX_DEPTH) return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`);
+
+  const locate = (path: readonly PropertyKey[], key = false) => {
+    const offset = offsetOf(doc, path, key);
+    return lineCounter.linePos(offset);
+  };
+  return { ok: true, source: { file, data, locate } };
+}
+
+function parseAllDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
+  // 'yaml' returns an EmptyStream (not an array) for a file with no document.
+  const all = parseAll(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  return Array.isArray(all) ? all : [];
+}
+
+function firstLine(message: string): string {
+  return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim());
+}
+
+/** Maximum nesting of flow collections ([ and {) outside quoted strings; cheap guard before parsing. */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '\n') quote = null;
+  }
+  return max;
+}
+
+function valueDepth(value: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH) return depth;
+  if (value === null || typeof value !== 'object') return depth;
+  let max = depth;
+  for (const v of Object.values(value as object)) max = Math.max(max, valueDepth(v, depth + 1));
+  return max;
+}
+
+/** Walks the YAML AST along `path`; stops at the deepest node that exists. */
+function offsetOf(doc: Document.Parsed, path: readonly PropertyKey[], key: boolean): number {
+  let node: Node | null | undefined = doc.contents;
+  let offset = node?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) return offset;
+      if (last && key && isScalar(pair.key)) return pair.key.range?.[0] ?? offset;
+      node = pair.value as Node | null;
+      offset = node?.range?.[0] ?? (isScalar(pair.key) ? pair.key.range?.[0] ?? offset : offset);
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
