@@ -1,0 +1,44 @@
+/** Small shared pieces of the command-line entry points: argument parsing with --help, exits. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, formatProblem } from '../../config/problems.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses argv with node's strict parser. `--help` prints `usage` and exits 0; an unknown or
+ * malformed option prints the problem and the usage line and exits 2.
+ */
+export function parseCli<O extends Options>(argv: string[], options: O, usage: string) {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+    if ((parsed.values as { help?: boolean }).help) {
+      process.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
+      process.exit(0);
+    }
+    return parsed.values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${usage.split('\n')[0]}\nRun with --help for details.\n`);
+    process.exit(2);
+  }
+}
+
+/**
+ * Runs a command's main; user errors (bad config) print one line per problem and exit 1,
+ * anything else prints its message (a stack only with MESHFLEET_DEBUG=1) and exits 1.
+ */
+export async function runMain(main: () => Promise<number | void> | number | void): Promise<void> {
+  try {
+    const code = await main();
+    process.exitCode = code ?? 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in config; nothing was written.\n`);
+    } else {
+      process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
+      if (process.env.MESHFLEET_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+

@@ -1,0 +1,48 @@
+/**
+ * npm run synth -- [--config FILE] [--out DIR]
+ * Renders the fleet into per-cluster GitOps folders (see README and DESIGN.md § dist contract).
+ */
+import { relative, resolve } from 'node:path';
+import { loadFleet, DEFAULT_FLEET_FILE } from '../config/load.ts';
+import { renderFleet } from '../clusters/render.ts';
+import { parseCli, runMain } from './lib/cli.ts';
+import { writeTree } from './lib/write-tree.ts';
+
+const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR]
+
+Renders the fleet described in FILE into DIR: one Flux entry folder per cluster
+(DIR/clusters/<cluster>/) and an overview (DIR/FLEET.md).
+
+Options:
+  -c, --config FILE  fleet file (default: ${DEFAULT_FLEET_FILE})
+  -o, --out DIR      output directory (default: dist). Replaced as a whole, only if
+                     anything changed; left untouched when the config is invalid.
+  -q, --quiet        print nothing on success
+  -h, --help         show this help
+
+Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage.`;
+
+await runMain(() => {
+  const args = parseCli(process.argv.slice(2), {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    quiet: { type: 'boolean', short: 'q' },
+  }, USAGE);
+  const started = performance.now();
+  const fleet = loadFleet(args.config ?? DEFAULT_FLEET_FILE);
+  const out = args.out ?? 'dist';
+  // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
+  const rel = relative(process.cwd(), resolve(out));
+  const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
+  const rendered = renderFleet(fleet, { distInRepo });
+  const summary = writeTree(out, rendered.files);
+  if (!args.quiet) {
+    const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
+    const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');
+    const ms = Math.round(performance.now() - started);
+    console.log(`synth: ${fleet.clusters.length} clusters, ${objects} objects (${perCluster}), ${rendered.files.size} files → ${out}`);
+    console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms`);
+    for (const path of summary.written) console.log(`  ~ ${path}`);
+    for (const path of summary.removed) console.log(`  - ${path}`);
+  }
+});
