@@ -71,6 +71,16 @@ export const MeshSchema = z.strictObject({
   network: dnsLabel().default('network1'),
 });
 
+/** Fleet-wide GKE settings used by `npm run provision`. */
+export const GkeSchema = z.strictObject({
+  /** Private nodes (no public node IPs); needs `ranges.controlPlane` on each cluster. */
+  privateNodes: z.boolean().default(true),
+  /** Register every cluster to the project's GKE fleet (needed by multi-cluster Services and Gateways). */
+  fleetRegistration: z.boolean().default(false),
+  /** Enable the GKE Gateway API (standard channel) on every cluster. */
+  gatewayApi: z.boolean().default(false),
+});
+
 export const NodePoolSchema = z.strictObject({
   name: dnsLabel(),
   /** GCE machine type. */
@@ -162,6 +172,7 @@ export const FleetSchema = z.strictObject({
   git: GitSchema,
   flux: FluxSchema.prefault({}),
   network: NetworkSchema,
+  gke: GkeSchema.prefault({}),
   mesh: MeshSchema.prefault({}),
   clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }),
   apps: z.record(dnsLabel(), FleetAppSchema).default({}),
