@@ -4,5 +4,6 @@
  * differences come from config, never from per-cluster code.
  */
 import type { Contribution } from './cluster-build.ts';
+import { istioContribution } from './istio.ts';
 
-export const CONTRIBUTIONS: readonly Contribution[] = [];
+export const CONTRIBUTIONS: readonly Contribution[] = [istioContribution];

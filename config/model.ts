@@ -74,6 +74,16 @@ export const primaries = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) 
 /** Clusters whose istiod reads Istio config (DestinationRules, AuthorizationPolicies, …): the primaries. */
 export const configClusters = primaries;
 
+/**
+ * Primaries whose istiod must watch `cluster`'s API server, so each needs a remote secret for it:
+ * a remote's own primary, and in a multi-primary mesh every other primary (each must discover
+ * every cluster's endpoints).
+ */
+export function watchersOf(fleet: Fleet, cluster: Cluster): Cluster[] {
+  const all = primaries(fleet);
+  return all.filter((p) => p.name !== cluster.name && (cluster.controlPlane === p.name || all.length > 1));
+}
+
 /** Workloads of `app` placed in `cluster`. */
 export function placedIn(app: App, cluster: string): PlacedWorkload[] {
   return app.placements.filter((p) => p.cluster === cluster);

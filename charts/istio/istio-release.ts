@@ -1,0 +1,47 @@
+import { Construct } from 'constructs';
+import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io.ts';
+import type { IstioChart, IstioChartSource } from './chart-source.ts';
+
+export interface IstioReleaseProps {
+  /** Helm release name; also the HelmRelease name. The gateway chart derives its labels from it. */
+  readonly release: string;
+  readonly namespace: string;
+  readonly chart: IstioChart;
+  readonly source: IstioChartSource;
+  /** Chart values; every key must exist in the pinned chart (see chart-keys.ts). */
+  readonly values: Record<string, unknown>;
+  /** How often helm-controller checks for drift and new chart versions. @default '30m' */
+  readonly interval?: string;
+}
+
+/**
+ * One Istio chart as a Flux HelmRelease. Drift detection is on, so a deleted or edited object is
+ * restored, except the webhook fields istiod itself owns: it writes the caBundle and flips the
+ * validation failurePolicy at run time (istio/istio#44285, #57643), so those are ignored rather
+ * than fought over.
+ */
+export class IstioRelease extends Construct {
+  readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: IstioReleaseProps) {
+    super(scope, id);
+    this.release = new HelmRelease(this, 'release', {
+      metadata: { name: props.release, namespace: props.namespace },
+      spec: {
+        interval: props.interval ?? '30m',
+        releaseName: props.release,
+        ...props.source.chartFields(props.chart),
+        install: { remediation: { retries: 3 } },
+        upgrade: { remediation: { retries: 3 } },
+        driftDetection: {
+          mode: 'enabled',
+          ignore: [
+            { paths: ['/webhooks/0/clientConfig/caBundle', '/webhooks/0/failurePolicy'], target: { kind: 'ValidatingWebhookConfiguration' } },
+            { paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'MutatingWebhookConfiguration' } },
+          ],
+        },
+        values: props.values,
+      },
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Helm values of every Istio chart, derived from the fleet model. Pure functions, so tests can
+ * check each key against the pinned chart (chart-keys.ts) and each value against the topology.
+ * Values follow the upstream multicluster install guides (notes/istio.md §1.4).
+ */
+import { hasEastWestGateway, injectionPath, pilotAddress, type Cluster, type Fleet } from '../../config/model.ts';
+import { ISTIO_NAMESPACE } from './names.ts';
+
+/** `base` chart: CRDs and cluster-wide objects. A remote uses the remote profile. */
+export function baseValues(_fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+  return {
+    ...(cluster.role === 'remote' ? { profile: 'remote' } : {}),
+    global: { istioNamespace: ISTIO_NAMESPACE },
+    // Start the validation webhook at Fail instead of letting istiod flip it from Ignore,
+    // so the object helm-controller applied stays the object that runs.
+    base: { validationFailurePolicy: 'Fail' },
+  };
+}
+
+/** `istiod` chart: the control plane on a primary, the remote profile on a remote. */
+export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+  const common = {
+    meshID: fleet.mesh.id,
+    multiCluster: { clusterName: cluster.name },
+    network: cluster.network,
+  };
+  if (cluster.role === 'remote') {
+    return {
+      profile: 'remote',
+      global: {
+        ...common,
+        // Must be an IP: with a hostname the chart renders an ExternalName Service, which
+        // webhook clients reject (istio/istio#45014).
+        remotePilotAddress: pilotAddress(fleet, cluster),
+        configCluster: true,
+      },
+      istiodRemote: { injectionPath: injectionPath(cluster) },
+      base: { validationFailurePolicy: 'Fail' },
+    };
+  }
+  return {
+    global: {
+      ...common,
+      // Also act as the external control plane of this primary's remotes: lead their namespaces
+      // and patch their injection webhook's caBundle (needs topology.istio.io/controlPlaneClusters).
+      ...(cluster.remotes.length > 0 ? { externalIstiod: true } : {}),
+    },
+    meshConfig: { trustDomain: fleet.mesh.trustDomain },
+    base: { validationFailurePolicy: 'Fail' },
+  };
+}
+
+/** `gateway` chart as the cluster's Istio ingress gateway: an external LoadBalancer. */
+export function ingressValues(_fleet: Fleet, _cluster: Cluster): Record<string, unknown> {
+  return {
+    service: { type: 'LoadBalancer' },
+    autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+  };
+}
+
+/**
+ * `gateway` chart as the east-west gateway: a GKE internal passthrough load balancer with global
+ * access (remotes sit in other regions) and, where config gives one, a static internal address
+ * that remotes use as their pilot address.
+ */
+export function eastWestValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+  if (!hasEastWestGateway(fleet, cluster)) throw new Error(`${cluster.name} has no east-west gateway`);
+  return {
+    // Labels the Service and pods with topology.istio.io/network and exposes 15443/15012/15017.
+    networkGateway: cluster.network,
+    service: {
+      type: 'LoadBalancer',
+      annotations: {
+        'networking.gke.io/load-balancer-type': 'Internal',
+        'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+      },
+      ...(cluster.eastWestAddress ? { loadBalancerIP: cluster.eastWestAddress } : {}),
+    },
+    autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 },
+  };
+}
