@@ -69,8 +69,15 @@ function validate<S extends z.ZodType>(schema: S, source: YamlSource): Validated
   if (result.success) return { ok: true, value: result.data };
   const problems: Problem[] = [];
   const report = sourceReporter(source, problems);
+  const reported = new Set<string>();
   for (const issue of result.error.issues) {
     const path = issue.path as PropertyKey[];
+    // One problem per field: an empty string can fail several checks of the same field.
+    const key = JSON.stringify(path);
+    if (issue.code !== 'unrecognized_keys') {
+      if (reported.has(key)) continue;
+      reported.add(key);
+    }
     const got = valueAt(source.data, path);
     switch (issue.code) {
       case 'unrecognized_keys':

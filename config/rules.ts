@@ -16,9 +16,11 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     if (names.has(c.name)) at(['clusters', i, 'name'], `duplicate cluster name (got ${JSON.stringify(c.name)}, expected a name not already used by clusters[${names.get(c.name)}])`);
     else names.set(c.name, i);
   });
-  const byName = new Map(clusters.map((c) => [c.name, c]));
+  const byName = new Map<string, (typeof clusters)[number]>();
+  for (const c of clusters) if (!byName.has(c.name)) byName.set(c.name, c);
+  const hasPrimary = clusters.some((c) => c.role === 'primary');
 
-  if (!clusters.some((c) => c.role === 'primary')) {
+  if (!hasPrimary) {
     at(['clusters'], 'no primary cluster (got only remotes, expected at least one cluster with role: primary)');
   }
 
@@ -26,7 +28,7 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     if (c.role === 'remote') {
       if (c.primary === undefined) at(['clusters', i], `remote without a primary (got nothing, expected primary: NAME of a primary cluster)`);
       else if (!byName.has(c.primary)) at(['clusters', i, 'primary'], `unknown cluster (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(fleet)})`);
-      else if (byName.get(c.primary)!.role !== 'primary') at(['clusters', i, 'primary'], `not a primary (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(fleet)})`);
+      else if (hasPrimary && byName.get(c.primary)!.role !== 'primary') at(['clusters', i, 'primary'], `not a primary (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(fleet)})`);
     } else if (c.primary !== undefined) {
       at(['clusters', i, 'primary'], `a primary has no primary (got ${JSON.stringify(c.primary)}, expected no primary key, or role: remote)`);
     }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 /** Messages here are the "expected …" half of an error line; `load.ts` adds the "got …" half. */
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const dnsLabel = () =>
-  z.string().regex(DNS_LABEL, { error: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters' });
+  z.string({ error: 'a DNS label' }).regex(DNS_LABEL, { error: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters' });
 
 /** GCP regions look like `europe-west3`, `southamerica-east1`, `us-central1`. */
 export const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
@@ -25,7 +25,7 @@ const count = (max: number) => z.number().int({ error: 'a whole number' }).min(0
 
 export const GitSchema = z.strictObject({
   /** Repository Flux clones. Flux accepts ssh://, https:// and http:// URLs (not scp-style `git@host:path`). */
-  url: z.string().regex(/^(ssh|https|http):\/\/[^\s]+$/, { error: 'an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path)' }),
+  url: z.string({ error: 'an ssh://, https:// or http:// URL' }).regex(/^(ssh|https|http):\/\/[^\s]+$/, { error: 'an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path)' }),
   /** Branch Flux follows. */
   branch: z.string().min(1, { error: 'a branch name' }).regex(/^[^\s~^:?*\[\\]+$/, { error: 'a git branch name' }).default('main'),
   /** How often Flux polls the repository. */
@@ -95,7 +95,7 @@ export const NodePoolSchema = z.strictObject({
 
 export const ClusterSchema = z.strictObject({
   name: dnsLabel(),
-  region: z.string().regex(REGION, { error: 'a GCP region such as europe-west3' }),
+  region: z.string({ error: 'a GCP region such as europe-west3' }).regex(REGION, { error: 'a GCP region such as europe-west3' }),
   /** Node zones; defaults to the region's zones chosen by GKE. Each must belong to `region`. */
   zones: z.array(z.string().regex(ZONE, { error: 'a GCP zone such as europe-west3-a' })).optional(),
   /** `primary` runs istiod; `remote` is served by the istiod of `primary`. */
@@ -168,7 +168,7 @@ export const FleetSchema = z.strictObject({
   /** JSON schema pointer for editors that read it from the document (optional). */
   $schema: z.string().optional(),
   /** GCP project id that hosts the VPC and every cluster. */
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }),
+  project: z.string({ error: 'a GCP project id' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }),
   git: GitSchema,
   flux: FluxSchema.prefault({}),
   network: NetworkSchema,

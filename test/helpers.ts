@@ -1,0 +1,85 @@
+/** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { loadFleet } from '../config/load.ts';
+import type { Fleet } from '../config/model.ts';
+import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
+export const EXAMPLES = ['multi-network', 'multi-primary', 'global-frontends'].map((name) => join(ROOT, `config/examples/${name}.yaml`));
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+const cache = new Map<string, { fleet: Fleet; rendered: RenderedFleet }>();
+
+/** Loads and renders a fleet file (cached per path). */
+export function render(file = DEFAULT_FLEET): { fleet: Fleet; rendered: RenderedFleet } {
+  let hit = cache.get(file);
+  if (!hit) {
+    const fleet = loadFleet(file);
+    hit = { fleet, rendered: renderFleet(fleet) };
+    cache.set(file, hit);
+  }
+  return hit;
+}
+
+/** Every object rendered for a cluster (optionally one layer), parsed from the file contents. */
+export function objectsOf(rendered: RenderedFleet, cluster: string, layer?: string): K8sObject[] {
+  const prefix = `clusters/${cluster}/${layer ? `${layer}/` : ''}`;
+  const out: K8sObject[] = [];
+  for (const [path, content] of rendered.files) {
+    if (!path.startsWith(prefix) || !path.endsWith('.yaml') || path.endsWith('kustomization.yaml')) continue;
+    for (const doc of parseAllDocuments(content) as { toJS(): unknown }[]) {
+      const obj = doc.toJS() as K8sObject | null;
+      if (obj) out.push(obj);
+    }
+  }
+  return out;
+}
+
+export function find(objects: K8sObject[], kind: string, name: string, namespace?: string): K8sObject | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+}
+
+export function mustFind(objects: K8sObject[], kind: string, name: string, namespace?: string): K8sObject {
+  const obj = find(objects, kind, name, namespace);
+  if (!obj) throw new Error(`no ${kind} ${namespace ? `${namespace}/` : ''}${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return obj;
+}
+
+export function tempDir(prefix = 'meshfleet-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes a fixture file into a fresh temp dir and returns its path. */
+export function writeFixture(name: string, content: string, dir = tempDir()): string {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+export const readText = (file: string): string => readFileSync(file, 'utf8');
+
+/** True when kubectl (with its built-in kustomize) can run here. */
+export const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+/** Runs `npm run synth` as a user would; returns exit code and output. */
+export function runSynth(args: string[], cwd = ROOT): { status: number; stdout: string; stderr: string } {
+  // Resolved here, so the command also runs from directories outside the repository.
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/synth.ts'), ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function kustomizeBuild(dir: string): string {
+  return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}

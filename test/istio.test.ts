@@ -1,0 +1,161 @@
+/**
+ * Istio in dist, per role and topology: values against the pinned charts, primary vs remote,
+ * gateways, mesh policy only where istiod reads config, and the three topologies.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { unknownValuesKeys, type IstioChart } from '../charts/istio/chart-keys.ts';
+import { loadFleet } from '../config/load.ts';
+import { renderFleet } from '../clusters/render.ts';
+import { DEFAULT_FLEET, EXAMPLES, ROOT, find, mustFind, objectsOf, readText, render, tempDir, writeFixture, type K8sObject } from './helpers.ts';
+
+type Values = Record<string, any>;
+const values = (hr: K8sObject): Values => (hr.spec as { values: Values }).values;
+const CHART_OF: Record<string, IstioChart> = { 'istio-base': 'base', istiod: 'istiod', 'istio-ingress': 'gateway', 'istio-eastwestgateway': 'gateway' };
+
+describe('Istio Helm values exist in the pinned charts', () => {
+  for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
+    test(file.replace(ROOT, ''), () => {
+      const { fleet, rendered } = render(file);
+      let checked = 0;
+      for (const cluster of fleet.clusters) {
+        for (const hr of objectsOf(rendered, cluster.name).filter((o) => o.kind === 'HelmRelease')) {
+          const chart = CHART_OF[hr.metadata.name];
+          assert.ok(chart, `unexpected HelmRelease ${hr.metadata.name}`);
+          assert.deepEqual(unknownValuesKeys(chart, values(hr)), [], `${cluster.name}/${hr.metadata.name}`);
+          checked++;
+        }
+      }
+      assert.ok(checked >= 4);
+    });
+  }
+
+  test('a typo in a values key is caught', () => {
+    assert.deepEqual(unknownValuesKeys('istiod', { global: { meshId: 'x', multiCluster: { clusterName: 'a' } } }), ['global.meshId']);
+  });
+});
+
+describe('default fleet: frankfurt primary, saopaulo remote, one flat network', () => {
+  const { rendered } = render(DEFAULT_FLEET);
+  const fra = objectsOf(rendered, 'frankfurt');
+  const sao = objectsOf(rendered, 'saopaulo');
+
+  test('charts come from the current upstream OCI location, pinned to the configured version', () => {
+    for (const chart of ['base', 'istiod', 'gateway']) {
+      const repo = mustFind(fra, 'OCIRepository', `istio-${chart}`, 'istio-system');
+      assert.deepEqual((repo.spec as Values).url, `oci://ghcr.io/istio/release/charts/${chart}`);
+      assert.deepEqual((repo.spec as Values).ref, { tag: '1.30.3' });
+    }
+    assert.deepEqual((mustFind(fra, 'HelmRelease', 'istiod').spec as Values).chartRef, { kind: 'OCIRepository', name: 'istio-istiod', namespace: 'istio-system' });
+    assert.equal(find(sao, 'OCIRepository', 'istio-gateway'), undefined, 'saopaulo runs no gateway, so needs no gateway chart');
+  });
+
+  test('primary istiod: mesh id, cluster name, network, external istiod for its remote', () => {
+    const v = values(mustFind(fra, 'HelmRelease', 'istiod', 'istio-system'));
+    assert.equal(v.profile, undefined);
+    assert.deepEqual(v.global, { meshID: 'mesh1', multiCluster: { clusterName: 'frankfurt' }, network: 'network1', externalIstiod: true });
+    assert.equal(v.meshConfig.trustDomain, 'cluster.local');
+  });
+
+  test('remote: remote profile, injection path, pilot address = the primary\'s east-west IP', () => {
+    const v = values(mustFind(sao, 'HelmRelease', 'istiod', 'istio-system'));
+    assert.equal(v.profile, 'remote');
+    assert.equal(v.global.multiCluster.clusterName, 'saopaulo');
+    assert.equal(v.global.remotePilotAddress, '10.10.15.250');
+    assert.match(v.global.remotePilotAddress, /^\d+\.\d+\.\d+\.\d+$/, 'an IP, never a hostname');
+    assert.equal(v.global.configCluster, true);
+    assert.equal(v.istiodRemote.injectionPath, '/inject/cluster/saopaulo/net/network1');
+    assert.equal(values(mustFind(sao, 'HelmRelease', 'istio-base')).profile, 'remote');
+    const ns = mustFind(sao, 'Namespace', 'istio-system');
+    assert.deepEqual(ns.metadata.annotations, { 'topology.istio.io/controlPlaneClusters': 'frankfurt' });
+  });
+
+  test('the remote gets no Istio config objects; the primary gets mesh policy', () => {
+    for (const kind of ['PeerAuthentication', 'Gateway', 'VirtualService', 'DestinationRule', 'AuthorizationPolicy']) {
+      assert.equal(sao.filter((o) => o.kind === kind).length, 0, `no ${kind} in saopaulo`);
+    }
+    assert.deepEqual((mustFind(fra, 'PeerAuthentication', 'default', 'istio-system').spec as Values).mtls, { mode: 'STRICT' });
+    assert.ok(find(fra, 'Gateway', 'istiod-gateway', 'istio-system'), 'istiod exposed to remotes');
+    assert.equal(find(fra, 'Gateway', 'cross-network-gateway'), undefined, 'one network: no cross-network gateway');
+  });
+
+  test('east-west gateway on an internal LB with global access at the static address', () => {
+    const v = values(mustFind(fra, 'HelmRelease', 'istio-eastwestgateway', 'istio-system'));
+    assert.equal(v.networkGateway, 'network1');
+    assert.equal(v.service.loadBalancerIP, '10.10.15.250');
+    assert.equal(v.service.annotations['networking.gke.io/load-balancer-type'], 'Internal');
+    assert.equal(v.service.annotations['networking.gke.io/internal-load-balancer-allow-global-access'], 'true');
+    assert.equal(find(sao, 'HelmRelease', 'istio-eastwestgateway'), undefined);
+  });
+
+  test('ingress only where config asks (default: the primary)', () => {
+    assert.equal(values(mustFind(fra, 'HelmRelease', 'istio-ingress', 'istio-ingress')).service.type, 'LoadBalancer');
+    assert.equal(find(sao, 'HelmRelease', 'istio-ingress'), undefined);
+  });
+
+  test('reader token Secret only where a primary watches the cluster, with no data', () => {
+    const token = mustFind(sao, 'Secret', 'istio-reader-service-account-istio-remote-secret-token', 'istio-system');
+    assert.equal(token.type, 'kubernetes.io/service-account-token');
+    assert.equal(token.metadata.annotations?.['kubernetes.io/service-account.name'], 'istio-reader-service-account');
+    assert.equal(find(fra, 'Secret', 'istio-reader-service-account-istio-remote-secret-token'), undefined);
+  });
+
+  test('Flux and istiod do not fight over the webhooks istiod patches', () => {
+    for (const hr of [...fra, ...sao].filter((o) => o.kind === 'HelmRelease')) {
+      const drift = (hr.spec as Values).driftDetection;
+      assert.equal(drift.mode, 'enabled');
+      assert.ok(drift.ignore.some((i: Values) => i.target.kind === 'ValidatingWebhookConfiguration' && i.paths.includes('/webhooks/0/clientConfig/caBundle')));
+    }
+    assert.equal(values(mustFind(fra, 'HelmRelease', 'istio-base')).base.validationFailurePolicy, 'Fail');
+  });
+});
+
+describe('multi-network example', () => {
+  const { rendered } = render(join(ROOT, 'config/examples/multi-network.yaml'));
+  const fra = objectsOf(rendered, 'frankfurt');
+  const sao = objectsOf(rendered, 'saopaulo');
+  test('each cluster its own network, labelled, with an east-west network gateway', () => {
+    for (const [objs, net] of [[fra, 'frankfurt'], [sao, 'saopaulo']] as const) {
+      assert.equal(mustFind(objs, 'Namespace', 'istio-system').metadata.labels?.['topology.istio.io/network'], net);
+      assert.equal(values(mustFind(objs, 'HelmRelease', 'istio-eastwestgateway')).networkGateway, net);
+      assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).global.network, net);
+    }
+    assert.equal(values(mustFind(sao, 'HelmRelease', 'istiod')).istiodRemote.injectionPath, '/inject/cluster/saopaulo/net/saopaulo');
+  });
+  test('services exposed with AUTO_PASSTHROUGH, in the primary only', () => {
+    const gw = mustFind(fra, 'Gateway', 'cross-network-gateway', 'istio-system');
+    assert.deepEqual((gw.spec as Values).servers[0].tls, { mode: 'AUTO_PASSTHROUGH' });
+    assert.deepEqual((gw.spec as Values).servers[0].port.number, 15443);
+    assert.equal(find(sao, 'Gateway', 'cross-network-gateway'), undefined);
+  });
+});
+
+describe('multi-primary example', () => {
+  const { fleet, rendered } = render(join(ROOT, 'config/examples/multi-primary.yaml'));
+  test('an istiod in each cluster, config in each, each watched by the other', () => {
+    for (const cluster of fleet.clusters) {
+      const objs = objectsOf(rendered, cluster.name);
+      const v = values(mustFind(objs, 'HelmRelease', 'istiod'));
+      assert.equal(v.profile, undefined);
+      assert.equal(v.global.multiCluster.clusterName, cluster.name);
+      assert.ok(find(objs, 'PeerAuthentication', 'default'));
+      assert.ok(find(objs, 'Secret', 'istio-reader-service-account-istio-remote-secret-token'), 'the other primary reads this cluster');
+      assert.equal(find(objs, 'HelmRelease', 'istio-eastwestgateway'), undefined, 'flat multi-primary needs no east-west gateway');
+    }
+  });
+});
+
+describe('chart source choice', () => {
+  test('an https chart repository gives one HelmRepository and chart.spec in each release', () => {
+    const file = writeFixture('fleet.yaml', readText(DEFAULT_FLEET)
+      .replace('charts: oci://ghcr.io/istio/release/charts', 'charts: https://blob.istio.io/istio-release/charts')
+      .replace('definition: apps/', `definition: ${ROOT}config/apps/`), tempDir());
+    const objs = objectsOf(renderFleet(loadFleet(file)), 'frankfurt');
+    assert.deepEqual((mustFind(objs, 'HelmRepository', 'istio', 'istio-system').spec as Values).url, 'https://blob.istio.io/istio-release/charts');
+    assert.equal(objs.filter((o) => o.kind === 'OCIRepository').length, 0);
+    assert.deepEqual((mustFind(objs, 'HelmRelease', 'istiod').spec as Values).chart.spec, {
+      chart: 'istiod', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'istio', namespace: 'istio-system' }, version: '1.30.3',
+    });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `npm run synth` as a user runs it: help, usage errors, invalid config leaves the output alone,
+ * re-runs rewrite nothing, stale files go, foreign directories are never replaced.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { listFiles } from '../scripts/lib/write-tree.ts';
+import { DEFAULT_FLEET, ROOT, runSynth, tempDir } from './helpers.ts';
+
+const snapshot = (dir: string) => new Map([...listFiles(dir)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
+
+describe('synth CLI', () => {
+  test('--help documents the options and exits 0', () => {
+    const r = runSynth(['--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^Usage: npm run synth -- \[--config FILE\] \[--out DIR\]/);
+    for (const flag of ['--config', '--out', '--quiet', '--help']) assert.ok(r.stdout.includes(flag), flag);
+  });
+
+  test('an unknown option is a usage error (exit 2)', () => {
+    const r = runSynth(['--outt', 'x']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /Unknown option '--outt'/);
+  });
+
+  test('renders, then a re-run rewrites nothing and keeps every file as it was', () => {
+    const out = join(tempDir(), 'dist');
+    const first = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^synth: 2 clusters, \d+ objects \(frankfurt \d+, saopaulo \d+\), \d+ files → /);
+    const before = snapshot(out);
+    const second = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    assert.equal(second.status, 0);
+    assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms\n$/);
+    assert.deepEqual(snapshot(out), before, 'same bytes, inodes and mtimes');
+  });
+
+  test('stale files are removed', () => {
+    const out = join(tempDir(), 'dist');
+    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
+    mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
+    writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), 'old');
+    const r = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /1 removed/);
+    assert.ok(r.stdout.includes('  - clusters/oldcluster/kustomization.yaml'));
+    assert.equal(existsSync(join(out, 'clusters/oldcluster')), false);
+  });
+
+  test('invalid config: one line per problem, exit 1, output left byte-for-byte as it was', () => {
+    const dir = tempDir();
+    const out = join(dir, 'dist');
+    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
+    const before = snapshot(out);
+    const bad = join(dir, 'fleet.yaml');
+    writeFileSync(bad, readFileSync(DEFAULT_FLEET, 'utf8').replace('role: remote', 'role: satellite').replace('project: meshfleet-demo', 'project: X').replace('definition: apps/', `definition: ${ROOT}config/apps/`));
+    const r = runSynth(['--config', bad, '--out', out], dir);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.deepEqual(lines, [
+      'fleet.yaml:4:10 project: invalid value (got "X", expected a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter)',
+      'fleet.yaml:28:11 clusters[1].role: invalid value (got "satellite", expected primary or remote)',
+      '2 problems in config; nothing was written.',
+    ]);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(snapshot(out), before);
+  });
+
+  test('refuses to replace a directory it did not write', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'precious.txt'), 'keep me');
+    const r = runSynth(['--config', DEFAULT_FLEET, '--out', dir]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: refusing to replace .*: it holds precious\.txt, which meshfleet did not write/);
+    assert.equal(readFileSync(join(dir, 'precious.txt'), 'utf8'), 'keep me');
+  });
+});
