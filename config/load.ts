@@ -27,6 +27,7 @@ export function loadFleet(file: string = DEFAULT_FLEET_FILE): Fleet {
   checkFleet(fleetData.value, at);
 
   const definitions = new Map<string, { data: AppDefinitionData; file: string }>();
+  const namespaces = new Map<string, string>();
   for (const [appName, appRef] of Object.entries(fleetData.value.apps)) {
     const defFile = resolve(dirname(file), appRef.definition);
     const defDisplay = displayPath(defFile);
@@ -43,6 +44,10 @@ export function loadFleet(file: string = DEFAULT_FLEET_FILE): Fleet {
       continue;
     }
     checkApp(appName, def.value, fleetData.value, sourceReporter(read.source, problems), at);
+    const namespace = def.value.namespace ?? appName;
+    const owner = namespaces.get(namespace);
+    if (owner) at(['apps', appName], `namespace already used (got ${JSON.stringify(namespace)}, expected a namespace no other app uses; ${owner} has it)`, { key: true });
+    namespaces.set(namespace, appName);
     definitions.set(appName, { data: def.value, file: defDisplay });
   }
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
@@ -198,6 +203,19 @@ function buildFleet(file: string, data: FleetData, definitions: Map<string, { da
       placements,
     };
   });
-  const { $schema: _ignored, ...rest } = data;
-  return { ...rest, file, clusters, apps };
+  const { $schema: _ignored, globalEntry: entry, ...rest } = data;
+  const globalEntry = entry?.enabled
+    ? {
+        configCluster: entry.configCluster,
+        servingClusters: clusters.filter((c) => c.ingress).map((c) => c.name),
+        hostnames: entry.hostnames,
+        certificateMap: entry.tls?.enabled === false ? undefined : entry.tls?.certificateMap,
+        address: entry.address,
+        securityPolicy: entry.securityPolicy,
+        backendTimeoutSec: entry.backendTimeoutSec,
+      }
+    : undefined;
+  // Multi-cluster Gateways need every cluster in the fleet (GKE Hub) and the Gateway API on.
+  const gke = globalEntry ? { ...rest.gke, fleetRegistration: true, gatewayApi: true } : rest.gke;
+  return { ...rest, gke, file, clusters, apps, ...(globalEntry ? { globalEntry } : {}) };
 }

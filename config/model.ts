@@ -56,11 +56,26 @@ export interface App {
   readonly placements: readonly PlacedWorkload[];
 }
 
-export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema'> {
+/** The fleet's global entry point, when enabled. */
+export interface GlobalEntry {
+  readonly configCluster: string;
+  /** Clusters whose ingress gateway is a backend: every cluster with ingress. */
+  readonly servingClusters: readonly string[];
+  readonly hostnames: readonly string[];
+  /** Certificate Manager map; HTTPS (with HTTP→HTTPS redirect) when set, plain HTTP otherwise. */
+  readonly certificateMap?: string;
+  readonly address: string;
+  readonly securityPolicy?: string;
+  readonly backendTimeoutSec: number;
+}
+
+export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema' | 'globalEntry'> {
   /** Path of the fleet file, as given. */
   readonly file: string;
   readonly clusters: readonly Cluster[];
   readonly apps: readonly App[];
+  /** Set when the global entry is on. Turning it on also turns on fleet registration and the Gateway API in `gke`. */
+  readonly globalEntry?: GlobalEntry;
 }
 
 export function findCluster(fleet: Fleet, name: string): Cluster {
@@ -98,14 +113,14 @@ export function service(app: App, name: string): AppService {
 /**
  * Services a cluster must define for `app`: every service with a workload there, and every service
  * those workloads call. Istio resolves a name in the calling cluster and merges endpoints of all
- * clusters by hostname, so a caller needs the Service even where no pod of it runs.
+ * clusters by hostname, so a caller needs the Service even where no pod of it runs. (An ingress
+ * gateway needs no local Service: its routes come from the primary's istiod, by hostname.)
  * Sorted in definition order.
  */
 export function servicesNeeded(app: App, cluster: string): AppService[] {
   const running = new Set(placedIn(app, cluster).map((p) => p.workload.service));
   const needed = new Set(running);
   for (const name of running) for (const callee of service(app, name).calls) needed.add(callee);
-  if (app.ingress && running.has(app.ingress.service)) needed.add(app.ingress.service);
   return app.services.filter((s) => needed.has(s.name));
 }
 

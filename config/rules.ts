@@ -80,10 +80,32 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     }
   });
 
+  checkGlobalEntry(fleet, at);
+
   Object.entries(fleet.apps).forEach(([app, ref]) => {
     Object.keys(ref.placement).forEach((cluster) => {
       if (!byName.has(cluster)) at(['apps', app, 'placement', cluster], `unknown cluster (got ${JSON.stringify(cluster)}, expected one of ${[...byName.keys()].join(', ')})`, { key: true });
     });
+  });
+}
+
+/** The global entry needs clusters that serve it, one of which holds its config, and TLS needs a certificate map. */
+function checkGlobalEntry(fleet: FleetData, at: Reporter): void {
+  const entry = fleet.globalEntry;
+  if (!entry?.enabled) return;
+  const serves = (c: FleetData['clusters'][number]) => c.ingress ?? c.role === 'primary';
+  const serving = fleet.clusters.filter(serves).map((c) => c.name);
+  const config = fleet.clusters.find((c) => c.name === entry.configCluster);
+  if (serving.length === 0) at(['globalEntry'], 'no serving cluster (got no cluster with ingress, expected ingress: true on at least one cluster)');
+  if (!config) at(['globalEntry', 'configCluster'], `unknown cluster (got ${JSON.stringify(entry.configCluster)}, expected one of ${fleet.clusters.map((c) => c.name).join(', ')})`);
+  else if (!serves(config) && serving.length > 0) at(['globalEntry', 'configCluster'], `config cluster does not serve (got ${JSON.stringify(entry.configCluster)}, which has no ingress; expected one of ${serving.join(', ')})`);
+  if (entry.tls?.enabled !== false && entry.tls !== undefined && entry.tls.certificateMap === undefined) {
+    at(['globalEntry', 'tls'], 'TLS without a certificate map (got none, expected certificateMap: NAME of a Certificate Manager map, or enabled: false)');
+  }
+  const seen = new Set<string>();
+  entry.hostnames.forEach((h, i) => {
+    if (seen.has(h)) at(['globalEntry', 'hostnames', i], `duplicate hostname (got ${JSON.stringify(h)}, expected each hostname once)`);
+    seen.add(h);
   });
 }
 
@@ -168,6 +190,16 @@ export function checkApp(appName: string, def: AppDefinitionData, fleet: FleetDa
       }
       const sum = Object.values(traffic.weights).reduce((a, b) => a + b, 0);
       if (sum !== 100) atFleet([...path, 'weights'], `weights do not add up (got ${sum}, expected 100)`);
+      const placed = new Set(Object.values(ref.placement).flatMap((p) => Object.keys(p)));
+      for (const [version, weight] of Object.entries(traffic.weights)) {
+        const workload = Object.entries(def.workloads).find(([, w]) => w.service === name && w.version === version)?.[0];
+        if (weight > 0 && workload && !placed.has(workload)) {
+          atFleet([...path, 'weights', version], `weight for a version that runs nowhere (got ${weight}, expected 0, or ${workload} placed in a cluster)`);
+        }
+      }
+      if (def.ingress && name === appName) {
+        atFleet([...path, 'weights'], `weights on a service named like its app (got ${JSON.stringify(name)}, expected a service name other than the app name: both would need the VirtualService ${JSON.stringify(appName)})`, { key: true });
+      }
     }
   }
 }

@@ -164,6 +164,34 @@ export const FleetAppSchema = z.strictObject({
   placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())),
 });
 
+const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const GCP_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const gcpName = (what: string) => z.string({ error: what }).regex(GCP_NAME, { error: `${what}: lowercase letters, digits and "-", starting with a letter` });
+
+/**
+ * One anycast address for the whole fleet: Google's global external Application Load Balancer
+ * (GKE multi-cluster Gateway) in front of the Istio ingress gateway of every cluster with ingress.
+ */
+export const GlobalEntrySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The fleet cluster that holds the multi-cluster Gateway objects; must serve (have ingress). */
+  configCluster: dnsLabel(),
+  /** Hostnames the load balancer answers for. */
+  hostnames: z.array(z.string({ error: 'a hostname' }).regex(HOSTNAME, { error: 'a hostname such as shop.example.com or *.example.com' })).min(1, { error: 'at least one hostname' }),
+  tls: z.strictObject({
+    /** Serve HTTPS (and redirect HTTP to it). */
+    enabled: z.boolean().default(true),
+    /** Certificate Manager certificate map holding the certificates (no key material in git). */
+    certificateMap: gcpName('a certificate map name').optional(),
+  }).optional(),
+  /** Name of the reserved global static IP address. */
+  address: gcpName('a global address name'),
+  /** Optional Cloud Armor security policy name. */
+  securityPolicy: gcpName('a Cloud Armor policy name').optional(),
+  /** Backend service timeout in seconds. */
+  backendTimeoutSec: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(86400, { error: 'a number <= 86400' }).default(30),
+});
+
 export const FleetSchema = z.strictObject({
   /** JSON schema pointer for editors that read it from the document (optional). */
   $schema: z.string().optional(),
@@ -176,8 +204,10 @@ export const FleetSchema = z.strictObject({
   mesh: MeshSchema.prefault({}),
   clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }),
   apps: z.record(dnsLabel(), FleetAppSchema).default({}),
+  globalEntry: GlobalEntrySchema.optional(),
 });
 
+export type GlobalEntryData = z.output<typeof GlobalEntrySchema>;
 export type FleetInput = z.input<typeof FleetSchema>;
 export type FleetData = z.output<typeof FleetSchema>;
 export type ClusterData = z.output<typeof ClusterSchema>;

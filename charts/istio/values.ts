@@ -50,10 +50,14 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
   };
 }
 
-/** `gateway` chart as the cluster's Istio ingress gateway: an external LoadBalancer. */
-export function ingressValues(_fleet: Fleet, _cluster: Cluster): Record<string, unknown> {
+/**
+ * `gateway` chart as the cluster's Istio ingress gateway: an external LoadBalancer, or, behind the
+ * fleet's global entry, a ClusterIP Service that the global load balancer reaches through NEGs.
+ */
+export function ingressValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+  const behindGlobalEntry = fleet.globalEntry?.servingClusters.includes(cluster.name) ?? false;
   return {
-    service: { type: 'LoadBalancer' },
+    service: { type: behindGlobalEntry ? 'ClusterIP' : 'LoadBalancer' },
     autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
   };

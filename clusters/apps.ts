@@ -1,0 +1,134 @@
+/**
+ * What each cluster renders for every app of the fleet, in the `apps` layer. Placement decides the
+ * workloads; the Services follow from it (`servicesNeeded`); Istio config (traffic, ingress,
+ * authorization) renders only where istiod reads config (`configClusters`).
+ *
+ * Files per app, in `apps/`:
+ *  - `<app>-namespace`     the namespace with sidecar injection (cluster-scoped, so in a chart of its own)
+ *  - `<app>-workloads`     ServiceAccounts, Deployments, HorizontalPodAutoscalers, PodDisruptionBudgets
+ *  - `<app>-services`      a Service for every service that runs here or is called from here
+ *  - `<app>-traffic`       DestinationRules (locality, outlier detection, subsets) and weight VirtualServices
+ *  - `<app>-ingress`       the ingress Gateway and VirtualService, when the fleet has ingress gateways
+ *  - `<app>-authorization` deny-all and one ALLOW per call edge
+ */
+import { AppAuthorization } from '../charts/apps/app-authorization.ts';
+import { AppIngress } from '../charts/apps/app-ingress.ts';
+import { AppNamespace } from '../charts/apps/app-namespace.ts';
+import { AppServiceAccount } from '../charts/apps/app-service-account.ts';
+import { AppWorkload } from '../charts/apps/app-workload.ts';
+import { MeshService } from '../charts/apps/mesh-service.ts';
+import { ServiceTraffic } from '../charts/apps/service-traffic.ts';
+import {
+  configClusters,
+  failoverRegions,
+  ingressClusters,
+  placedIn,
+  service,
+  servicesNeeded,
+  versionsOf,
+  type App,
+  type AppService,
+  type Fleet,
+} from '../config/model.ts';
+import type { ClusterBuild, Contribution } from './cluster-build.ts';
+
+/** Namespace, workloads and Services where the app runs; Istio config in config clusters. */
+export const appsContribution: Contribution = (build) => {
+  const { fleet, cluster } = build;
+  const isConfigCluster = configClusters(fleet).some((c) => c.name === cluster.name);
+  for (const app of fleet.apps) {
+    const placed = placedIn(app, cluster.name);
+    // The namespace also exists in config clusters without workloads: Istio config lives there,
+    // and namespace sameness across the mesh is what Istio assumes.
+    if (placed.length === 0 && !isConfigCluster) continue;
+
+    new AppNamespace(build.chart('apps', `${app.name}-namespace`), 'namespace', { name: app.namespace });
+
+    if (placed.length > 0) {
+      const chart = build.chart('apps', `${app.name}-workloads`);
+      const running = app.services.filter((s) => placed.some((p) => p.workload.service === s.name));
+      const accounts = new Set<string>();
+      for (const svc of running) {
+        // Services may share an account (AppService.serviceAccount is configurable): render it once.
+        if (accounts.has(svc.serviceAccount)) continue;
+        accounts.add(svc.serviceAccount);
+        new AppServiceAccount(chart, `ServiceAccount-${svc.serviceAccount}`, { name: svc.serviceAccount, namespace: app.namespace, service: svc.name });
+      }
+      for (const p of placed) {
+        const w = p.workload;
+        const svc = service(app, w.service);
+        new AppWorkload(chart, `Workload-${w.name}`, {
+          name: w.name,
+          namespace: app.namespace,
+          app: svc.name,
+          version: w.version,
+          serviceAccountName: svc.serviceAccount,
+          image: w.image,
+          ports: svc.ports.map((port) => ({ name: port.name, containerPort: containerPort(port) })),
+          env: w.env,
+          volumes: w.volumes,
+          resources: p.resources,
+          runAsUser: w.securityContext.runAsUser,
+          readOnlyRootFilesystem: w.securityContext.readOnlyRootFilesystem,
+          podAnnotations: w.podAnnotations,
+          replicas: p.replicas,
+          autoscaling: p.autoscaling,
+        });
+      }
+
+      const services = build.chart('apps', `${app.name}-services`);
+      for (const svc of servicesNeeded(app, cluster.name)) {
+        new MeshService(services, svc.name, { name: svc.name, namespace: app.namespace, ports: svc.ports });
+      }
+    }
+
+    if (isConfigCluster) addIstioConfig(build, fleet, app);
+  }
+};
+
+/** DestinationRules, VirtualServices, the ingress and authorization of `app`: config clusters only. */
+function addIstioConfig(build: ClusterBuild, fleet: Fleet, app: App): void {
+  const failover = failoverRegions(fleet);
+  const traffic = build.chart('apps', `${app.name}-traffic`);
+  for (const svc of app.services) {
+    new ServiceTraffic(traffic, svc.name, {
+      service: svc.name,
+      namespace: app.namespace,
+      locality: svc.locality,
+      failover,
+      versions: versionsOf(app, svc.name),
+      weights: svc.weights,
+    });
+  }
+
+  // Gateways are config too: istiod programs every ingress gateway it serves from it, remote
+  // clusters' included, so the objects live here whichever clusters run the gateways.
+  const withIngress = app.ingress !== undefined && ingressClusters(fleet).length > 0;
+  if (app.ingress && withIngress) {
+    if (app.services.some((s) => s.weights && s.name === app.name)) {
+      throw new Error(`app ${app.name}: the ingress VirtualService and the weights VirtualService of service ${app.name} would both be named ${app.name}`);
+    }
+    new AppIngress(build.chart('apps', `${app.name}-ingress`), 'ingress', {
+      app: app.name,
+      namespace: app.namespace,
+      service: app.ingress.service,
+      port: app.ingress.port,
+      routes: app.ingress.routes,
+      hosts: app.ingress.hosts,
+    });
+  }
+
+  new AppAuthorization(build.chart('apps', `${app.name}-authorization`), 'authorization', {
+    namespace: app.namespace,
+    trustDomain: fleet.mesh.trustDomain,
+    services: app.services.map((s) => ({ name: s.name, serviceAccount: s.serviceAccount, ports: s.ports.map(containerPort), calls: s.calls })),
+    ingress: app.ingress && withIngress
+      ? { service: app.ingress.service, ports: service(app, app.ingress.service).ports.filter((p) => p.port === app.ingress!.port).map(containerPort) }
+      : undefined,
+  });
+}
+
+/** The port a service's pods listen on (what sidecars and AuthorizationPolicy ports see). */
+function containerPort(port: AppService['ports'][number]): number {
+  return port.targetPort ?? port.port;
+}
