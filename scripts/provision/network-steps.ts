@@ -1,0 +1,176 @@
+/**
+ * The network pieces the fleet needs, as gcloud commands: the VPC, a subnet per cluster with its
+ * pod and service ranges, the firewall rules of the flat mesh network and, for private nodes, a
+ * Cloud Router with Cloud NAT per region. Pure: builds commands, runs nothing.
+ */
+import type { Cluster, Fleet } from '../../config/model.ts';
+import { compareField, type Difference } from './differences.ts';
+import {
+  meshFirewallName, natName, podsRangeName, routerName, servicesRangeName, subnetName, webhookFirewallName,
+} from './names.ts';
+
+export type NetworkKind = 'network' | 'subnet' | 'firewall' | 'router' | 'nat';
+
+/** Live state of one resource as gcloud prints it (`--format=json`). */
+export type Described = Record<string, unknown>;
+
+/** One network resource: how to read it, how to create it, how to judge what exists. */
+export interface NetworkStep {
+  /** Unique id, also used in `needs`: `subnet:europe-west3/frankfurt`. */
+  readonly id: string;
+  readonly kind: NetworkKind;
+  readonly name: string;
+  /** Region, or `global`. */
+  readonly location: string;
+  /** Steps that must exist first. */
+  readonly needs: readonly string[];
+  /** gcloud arguments that print the resource as JSON (for a NAT: its router). */
+  readonly describe: readonly string[];
+  /** gcloud arguments that create it. */
+  readonly create: readonly string[];
+  /** This step's resource within what `describe` printed, or undefined when it is absent. */
+  readonly find: (described: Described) => Described | undefined;
+  /** Fields of an existing resource that differ from config. */
+  readonly differences: (live: Described) => Difference[];
+}
+
+/** Istio's sidecar-injector and validation webhooks listen here; GKE's own rules open only 443/10250. */
+export const ISTIOD_WEBHOOK_PORT = 15017;
+
+/**
+ * Every network step for `clusters` (default: all) in dependency order. The VPC and the firewall
+ * rules are fleet-wide (the rules always list every cluster's ranges); subnets, routers and NATs
+ * follow the selected clusters.
+ */
+export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.clusters): NetworkStep[] {
+  const project = [`--project=${fleet.project}`];
+  const json = ['--format=json'];
+  const vpc = fleet.network.name;
+  const networkId = `network:${vpc}`;
+  const steps: NetworkStep[] = [];
+
+  steps.push({
+    id: networkId, kind: 'network', name: vpc, location: 'global', needs: [],
+    describe: ['compute', 'networks', 'describe', vpc, ...project, ...json],
+    // Custom mode: subnets are only the ones listed here, with ranges that cannot collide.
+    create: ['compute', 'networks', 'create', vpc, ...project, '--subnet-mode=custom', '--bgp-routing-mode=regional', ...json],
+    find: (d) => d,
+    differences: (live) => {
+      const out: Difference[] = [];
+      compareField(out, 'autoCreateSubnetworks', false, live.autoCreateSubnetworks);
+      return out;
+    },
+  });
+
+  for (const cluster of clusters) {
+    const name = subnetName(cluster);
+    const secondary = { [podsRangeName(cluster)]: cluster.ranges.pods, [servicesRangeName(cluster)]: cluster.ranges.services };
+    steps.push({
+      id: subnetId(cluster), kind: 'subnet', name, location: cluster.region, needs: [networkId],
+      describe: ['compute', 'networks', 'subnets', 'describe', name, ...project, `--region=${cluster.region}`, ...json],
+      create: [
+        'compute', 'networks', 'subnets', 'create', name, ...project, `--region=${cluster.region}`, `--network=${vpc}`,
+        `--range=${cluster.ranges.nodes}`,
+        `--secondary-range=${Object.entries(secondary).map(([k, v]) => `${k}=${v}`).join(',')}`,
+        // Private nodes reach Google APIs (Artifact Registry, logging) without public IPs.
+        '--enable-private-ip-google-access',
+        ...json,
+      ],
+      find: (d) => d,
+      differences: (live) => {
+        const out: Difference[] = [];
+        compareField(out, 'network', vpc, lastSegment(live.network));
+        compareField(out, 'ipCidrRange', cluster.ranges.nodes, live.ipCidrRange);
+        const liveRanges = (live.secondaryIpRanges as { rangeName?: string; ipCidrRange?: string }[] | undefined) ?? [];
+        for (const [rangeName, range] of Object.entries(secondary)) {
+          compareField(out, `secondaryIpRanges[${rangeName}]`, range, liveRanges.find((r) => r.rangeName === rangeName)?.ipCidrRange);
+        }
+        compareField(out, 'privateIpGoogleAccess', true, live.privateIpGoogleAccess);
+        return out;
+      },
+    });
+  }
+
+  // Pods are alias IPs of their node's NIC, so a rule on the VMs covers pod-to-pod traffic too;
+  // Istio's cross-cluster ports (15012 xDS, 15017 webhooks, 15443 east-west) are inside "all".
+  const meshSources = fleet.clusters.flatMap((c) => [c.ranges.nodes, c.ranges.pods]);
+  steps.push(firewallStep(fleet, meshFirewallName(fleet), meshSources, 'all', networkId,
+    'meshfleet: nodes and pods of every fleet cluster reach each other (flat mesh network)'));
+
+  // A remote's API server calls the primary's istiod webhooks; GKE's automatic rules for private
+  // control planes open only 443 and 10250, so Istio's GKE guide asks for 15017 explicitly.
+  const controlPlanes = fleet.gke.privateNodes ? fleet.clusters.flatMap((c) => (c.ranges.controlPlane ? [c.ranges.controlPlane] : [])) : [];
+  if (controlPlanes.length > 0) {
+    steps.push(firewallStep(fleet, webhookFirewallName(fleet), controlPlanes, `tcp:${ISTIOD_WEBHOOK_PORT}`, networkId,
+      'meshfleet: private GKE control planes reach the istiod webhooks'));
+  }
+
+  // Private nodes have no public IP: without NAT, Flux cannot clone the git repository and
+  // images from public registries (Bookinfo's on docker.io) cannot be pulled.
+  if (fleet.gke.privateNodes) {
+    for (const region of unique(clusters.map((c) => c.region))) {
+      const router = routerName(fleet, region);
+      const routerId = `router:${region}/${router}`;
+      const describeRouter = ['compute', 'routers', 'describe', router, ...project, `--region=${region}`, ...json];
+      steps.push({
+        id: routerId, kind: 'router', name: router, location: region, needs: [networkId],
+        describe: describeRouter,
+        create: ['compute', 'routers', 'create', router, ...project, `--region=${region}`, `--network=${vpc}`, ...json],
+        find: (d) => d,
+        differences: (live) => {
+          const out: Difference[] = [];
+          compareField(out, 'network', vpc, lastSegment(live.network));
+          return out;
+        },
+      });
+      const nat = natName(fleet, region);
+      steps.push({
+        id: `nat:${region}/${nat}`, kind: 'nat', name: nat, location: region, needs: [routerId],
+        describe: describeRouter,
+        create: [
+          'compute', 'routers', 'nats', 'create', nat, ...project, `--region=${region}`, `--router=${router}`,
+          '--auto-allocate-nat-external-ips', '--nat-all-subnet-ip-ranges', ...json,
+        ],
+        find: (d) => (d.nats as Described[] | undefined)?.find((n) => n.name === nat),
+        differences: (live) => {
+          const out: Difference[] = [];
+          compareField(out, 'sourceSubnetworkIpRangesToNat', 'ALL_SUBNETWORKS_ALL_IP_RANGES', live.sourceSubnetworkIpRangesToNat);
+          return out;
+        },
+      });
+    }
+  }
+  return steps;
+}
+
+/** Id of the subnet step of a cluster (a cluster's creation needs it). */
+export const subnetId = (cluster: Pick<Cluster, 'name' | 'region'>): string => `subnet:${cluster.region}/${subnetName(cluster)}`;
+
+function firewallStep(fleet: Fleet, name: string, sources: string[], rules: string, networkId: string, description: string): NetworkStep {
+  const vpc = fleet.network.name;
+  const [protocol, ports] = rules.split(':') as [string, string | undefined];
+  return {
+    id: `firewall:${name}`, kind: 'firewall', name, location: 'global', needs: [networkId],
+    describe: ['compute', 'firewall-rules', 'describe', name, `--project=${fleet.project}`, '--format=json'],
+    create: [
+      'compute', 'firewall-rules', 'create', name, `--project=${fleet.project}`, `--network=${vpc}`,
+      '--direction=INGRESS', '--action=ALLOW', `--rules=${rules}`, `--source-ranges=${sources.join(',')}`,
+      `--description=${description}`, '--format=json',
+    ],
+    find: (d) => d,
+    differences: (live) => {
+      const out: Difference[] = [];
+      compareField(out, 'network', vpc, lastSegment(live.network));
+      compareField(out, 'direction', 'INGRESS', live.direction);
+      compareField(out, 'sourceRanges', sources, live.sourceRanges);
+      const allowed = (live.allowed as { IPProtocol?: string; ports?: string[] }[] | undefined) ?? [];
+      const liveRules = allowed.flatMap((a) => (a.ports?.length ? a.ports.map((p) => `${a.IPProtocol}:${p}`) : [a.IPProtocol ?? '']));
+      compareField(out, 'allowed', [ports ? `${protocol}:${ports}` : protocol], liveRules);
+      compareField(out, 'disabled', false, live.disabled);
+      return out;
+    },
+  };
+}
+
+const lastSegment = (value: unknown): string | undefined => (typeof value === 'string' ? value.split('/').pop() : undefined);
+const unique = <T>(values: T[]): T[] => [...new Set(values)];

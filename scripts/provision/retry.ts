@@ -1,0 +1,109 @@
+/**
+ * Exponential backoff for GKE API calls and operation polling. Delays are data (`Timing`) so tests
+ * and impatient users can shrink them; the entry point reads them from the environment.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { status as Status } from '@grpc/grpc-js';
+
+/** Retry and polling delays, in milliseconds. */
+export interface Timing {
+  /** Retries of one call on a transient error. */
+  readonly retry: { readonly attempts: number; readonly initialMs: number; readonly maxMs: number };
+  /** Polling of a long-running operation or a cluster that is still provisioning. */
+  readonly poll: { readonly initialMs: number; readonly maxMs: number; readonly timeoutMs: number };
+  /** Deadline of a single API call. */
+  readonly callTimeoutMs: number;
+}
+
+/** GKE creates a cluster in 5–15 minutes; polling starts at 5 s and settles at 30 s. */
+export const DEFAULT_TIMING: Timing = {
+  retry: { attempts: 6, initialMs: 1_000, maxMs: 30_000 },
+  poll: { initialMs: 5_000, maxMs: 30_000, timeoutMs: 60 * 60_000 },
+  callTimeoutMs: 60_000,
+};
+
+/**
+ * Timing from the environment: `MESHFLEET_RETRY_DELAY_MS` (first retry delay; the cap is 30×),
+ * `MESHFLEET_POLL_INTERVAL_MS` (first poll delay; the cap is 6×), `MESHFLEET_POLL_TIMEOUT_MS`
+ * (give up waiting for one operation). Unset or invalid values keep the defaults.
+ */
+export function timingFromEnv(env: NodeJS.ProcessEnv): Timing {
+  const ms = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const retryMs = ms('MESHFLEET_RETRY_DELAY_MS');
+  const pollMs = ms('MESHFLEET_POLL_INTERVAL_MS');
+  const d = DEFAULT_TIMING;
+  return {
+    retry: retryMs === undefined ? d.retry : { ...d.retry, initialMs: retryMs, maxMs: retryMs * 30 },
+    poll: {
+      ...(pollMs === undefined ? d.poll : { initialMs: pollMs, maxMs: pollMs * 6 }),
+      timeoutMs: ms('MESHFLEET_POLL_TIMEOUT_MS') ?? d.poll.timeoutMs,
+    },
+    callTimeoutMs: d.callTimeoutMs,
+  };
+}
+
+/** gRPC codes worth another try: the server was busy, rate-limited or slow, not wrong. */
+export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Status.DEADLINE_EXCEEDED, Status.RESOURCE_EXHAUSTED, Status.UNAVAILABLE]);
+
+/** The gRPC status code of an error thrown by the client, if it has one. */
+export function grpcCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** `UNAVAILABLE` for 14, … */
+export function codeName(code: number | undefined): string {
+  return code === undefined ? 'ERROR' : (Status[code] ?? `code ${code}`);
+}
+
+/** One line for an API error: `NAME: message` without gax's numeric prefix (`14 UNAVAILABLE: …`). */
+export function errorLine(err: unknown): string {
+  const code = grpcCode(err);
+  const message = String((err as { details?: unknown })?.details || (err as Error)?.message || err).split('\n')[0]!;
+  const bare = message.replace(/^\d+ [A-Z_]+: /, '');
+  return code === undefined ? bare : `${codeName(code)}: ${bare}`;
+}
+
+/** Delay before attempt `attempt + 1`: doubling from `initialMs`, capped, with jitter in [½, 1]. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(initialMs * 2 ** attempt, maxMs);
+  // Jitter spreads the retries of parallel clusters so they do not hit a busy API together.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Told before each retry: which attempt failed, why, and how long until the next. */
+export type RetryListener = (info: { attempt: number; error: unknown; delayMs: number }) => void;
+
+/**
+ * Runs `call`, retrying transient gRPC failures (`RETRYABLE_CODES`) with backoff up to
+ * `timing.retry.attempts` attempts; any other error, or the last one, is thrown.
+ */
+export async function withRetry<T>(call: () => Promise<T>, timing: Timing, onRetry?: RetryListener): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = grpcCode(error);
+      if (code === undefined || !RETRYABLE_CODES.has(code) || attempt + 1 >= timing.retry.attempts) throw error;
+      const delayMs = backoffDelay(attempt, timing.retry.initialMs, timing.retry.maxMs);
+      onRetry?.({ attempt: attempt + 1, error, delayMs });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** Sleeps the poll delay for poll number `n` (0-based). */
+export function pollDelay(n: number, timing: Timing): Promise<void> {
+  return sleep(backoffDelay(n, timing.poll.initialMs, timing.poll.maxMs));
+}
+
+/**
+ * Options for every call: gax's own retry is off (ours in `withRetry` is the one that is logged
+ * and tunable), and each call has a deadline.
+ */
+export function callOptions(timing: Timing): { retry: null; timeout: number } {
+  return { retry: null, timeout: timing.callTimeoutMs };
+}

@@ -1,0 +1,285 @@
+/** The pure parts of provisioning: request builder, diffs, network steps, plan, rendering, backoff. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cluster, Fleet } from '../config/model.ts';
+import { applyItems } from '../scripts/provision/apply.ts';
+import { clusterDifferences } from '../scripts/provision/cluster-diff.ts';
+import { clusterRequest, type GkeCluster } from '../scripts/provision/cluster-request.ts';
+import { endpointsFromEnv, parseHostPort } from '../scripts/provision/endpoints.ts';
+import { formatDuration } from '../scripts/provision/format.ts';
+import { commandLine, errorSummary, isNotFound } from '../scripts/provision/gcloud.ts';
+import { networkSteps } from '../scripts/provision/network-steps.ts';
+import { planCluster, planNetworkStep } from '../scripts/provision/plan.ts';
+import { Progress } from '../scripts/provision/progress.ts';
+import { renderPlan } from '../scripts/provision/render.ts';
+import { backoffDelay, DEFAULT_TIMING, timingFromEnv } from '../scripts/provision/retry.ts';
+import { selectClusters } from '../scripts/provision/run.ts';
+import { Capture, defaultFleet } from './fake-gke/harness.ts';
+
+const fleet = defaultFleet();
+const [frankfurt, saopaulo] = fleet.clusters as [Cluster, Cluster];
+
+/** The default fleet with some fields changed (the loaded one is frozen). */
+function variant(gke: Partial<Fleet['gke']>, cluster: Partial<Cluster> = {}): { fleet: Fleet; cluster: Cluster } {
+  const c = { ...frankfurt, ...cluster };
+  return { fleet: { ...fleet, gke: { ...fleet.gke, ...gke }, clusters: [c, saopaulo] }, cluster: c };
+}
+
+describe('clusterRequest', () => {
+  test('default fleet, primary: VPC-native, Workload Identity, private nodes by the current field', () => {
+    const { parent, cluster } = clusterRequest(fleet, frankfurt);
+    assert.equal(parent, 'projects/meshfleet-demo/locations/europe-west3');
+    assert.equal(cluster.name, 'frankfurt');
+    assert.equal(cluster.network, 'projects/meshfleet-demo/global/networks/mesh-vpc');
+    assert.equal(cluster.subnetwork, 'projects/meshfleet-demo/regions/europe-west3/subnetworks/frankfurt');
+    assert.deepEqual(cluster.ipAllocationPolicy, { useIpAliases: true, clusterSecondaryRangeName: 'frankfurt-pods', servicesSecondaryRangeName: 'frankfurt-services' });
+    assert.deepEqual(cluster.workloadIdentityConfig, { workloadPool: 'meshfleet-demo.svc.id.goog' });
+    assert.deepEqual(cluster.releaseChannel, { channel: 'REGULAR' });
+    assert.deepEqual(cluster.networkConfig, { defaultEnablePrivateNodes: true });
+    assert.deepEqual(cluster.privateClusterConfig, { masterIpv4CidrBlock: '172.16.0.0/28' });
+    assert.equal(cluster.locations, undefined, 'no zones in config: GKE chooses');
+    assert.equal(cluster.fleet, undefined);
+    assert.deepEqual(cluster.resourceLabels, { 'meshfleet-mesh': 'mesh1', 'meshfleet-role': 'primary' });
+    assert.deepEqual(cluster.nodePools, [{
+      name: 'default', initialNodeCount: 1,
+      config: {
+        machineType: 'e2-standard-4', diskSizeGb: 100, spot: false,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'], workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      },
+      autoscaling: { enabled: true, minNodeCount: 1, maxNodeCount: 3 },
+      management: { autoRepair: true, autoUpgrade: true },
+    }]);
+  });
+
+  test('fleet registration, Gateway API, zones and config labels', () => {
+    const v = variant({ fleetRegistration: true, gatewayApi: true }, { zones: ['europe-west3-a', 'europe-west3-b'], labels: { team: 'mesh', 'meshfleet-role': 'ignored' } });
+    const { cluster } = clusterRequest(v.fleet, v.cluster);
+    assert.deepEqual(cluster.fleet, { project: 'meshfleet-demo' });
+    assert.deepEqual(cluster.networkConfig, { defaultEnablePrivateNodes: true, gatewayApiConfig: { channel: 'CHANNEL_STANDARD' } });
+    assert.deepEqual(cluster.locations, ['europe-west3-a', 'europe-west3-b']);
+    // The role label is derived; config cannot contradict it.
+    assert.deepEqual(cluster.resourceLabels, { team: 'mesh', 'meshfleet-mesh': 'mesh1', 'meshfleet-role': 'primary' });
+  });
+
+  test('public nodes: no control-plane range is sent', () => {
+    const v = variant({ privateNodes: false });
+    const { cluster } = clusterRequest(v.fleet, v.cluster);
+    assert.deepEqual(cluster.networkConfig, { defaultEnablePrivateNodes: false });
+    assert.equal(cluster.privateClusterConfig, undefined);
+  });
+
+  test('a pool that may scale to zero still starts with one node per zone', () => {
+    const v = variant({}, { nodePools: [{ ...frankfurt.nodePools[0]!, minNodes: 0 }] });
+    const [pool] = clusterRequest(v.fleet, v.cluster).cluster.nodePools!;
+    assert.equal(pool!.initialNodeCount, 1);
+    assert.equal(pool!.autoscaling!.minNodeCount, 0);
+  });
+});
+
+describe('clusterDifferences', () => {
+  const want = clusterRequest(fleet, saopaulo).cluster;
+
+  test('what GKE echoes back (short network names, proto defaults) is no difference', () => {
+    const live = structuredClone(want);
+    live.network = 'mesh-vpc';
+    live.subnetwork = 'saopaulo';
+    live.fleet = null;
+    live.resourceLabels = { ...live.resourceLabels, 'goog-managed': 'x' };
+    assert.deepEqual(clusterDifferences(want, live), []);
+  });
+
+  test('names each field we set that differs, with both values', () => {
+    const live = structuredClone(want);
+    live.releaseChannel = { channel: 'RAPID' };
+    live.nodePools![0]!.autoscaling!.minNodeCount = 0;
+    live.nodePools![0]!.config!.spot = false;
+    // A cluster made with the deprecated field is private all the same: no difference.
+    live.networkConfig = {};
+    live.privateClusterConfig = { enablePrivateNodes: true, masterIpv4CidrBlock: '172.16.0.16/28' };
+    assert.deepEqual(clusterDifferences(want, live).map((d) => `${d.field}: ${d.want} → ${d.have}`), [
+      'releaseChannel.channel: REGULAR → RAPID',
+      'nodePools[default].config.spot: true → false',
+      'nodePools[default].autoscaling.minNodeCount: 1 → 0',
+    ]);
+  });
+
+  test('a node pool missing from the live cluster', () => {
+    const live = { ...structuredClone(want), nodePools: [{ name: 'other' }] };
+    assert.deepEqual(clusterDifferences(want, live), [{ field: 'nodePools[default]', want: 'present', have: 'missing' }]);
+  });
+});
+
+describe('networkSteps', () => {
+  test('VPC, subnets, firewall rules, router and NAT per region, in dependency order', () => {
+    const steps = networkSteps(fleet);
+    assert.deepEqual(steps.map((s) => s.id), [
+      'network:mesh-vpc',
+      'subnet:europe-west3/frankfurt', 'subnet:southamerica-east1/saopaulo',
+      'firewall:mesh-vpc-mesh-internal', 'firewall:mesh-vpc-mesh-webhooks',
+      'router:europe-west3/mesh-vpc-europe-west3', 'nat:europe-west3/mesh-vpc-europe-west3-nat',
+      'router:southamerica-east1/mesh-vpc-southamerica-east1', 'nat:southamerica-east1/mesh-vpc-southamerica-east1-nat',
+    ]);
+    assert.deepEqual(steps.find((s) => s.kind === 'nat')!.needs, ['router:europe-west3/mesh-vpc-europe-west3']);
+    assert.equal(commandLine(steps[0]!.create), 'gcloud compute networks create mesh-vpc --project=meshfleet-demo --subnet-mode=custom --bgp-routing-mode=regional --format=json');
+  });
+
+  test('the mesh firewall lists every node and pod range of the fleet, even for one selected cluster', () => {
+    const steps = networkSteps(fleet, [saopaulo]);
+    const mesh = steps.find((s) => s.id === 'firewall:mesh-vpc-mesh-internal')!;
+    assert.ok(mesh.create.includes('--source-ranges=10.10.0.0/20,10.100.0.0/14,10.20.0.0/20,10.108.0.0/14'));
+    assert.ok(mesh.create.includes('--rules=all'));
+    const webhooks = steps.find((s) => s.id === 'firewall:mesh-vpc-mesh-webhooks')!;
+    assert.ok(webhooks.create.includes('--source-ranges=172.16.0.0/28,172.16.0.16/28'));
+    assert.ok(webhooks.create.includes('--rules=tcp:15017'));
+    assert.deepEqual(steps.filter((s) => s.kind === 'subnet').map((s) => s.name), ['saopaulo']);
+    assert.deepEqual(steps.filter((s) => s.kind === 'router').map((s) => s.location), ['southamerica-east1']);
+  });
+
+  test('public nodes need neither NAT nor the webhook rule', () => {
+    const kinds = networkSteps(variant({ privateNodes: false }).fleet).map((s) => s.id);
+    assert.ok(!kinds.some((k) => k.startsWith('router:') || k.startsWith('nat:') || k === 'firewall:mesh-vpc-mesh-webhooks'));
+  });
+
+  test('a NAT is found inside its router; a subnet is judged by its ranges', () => {
+    const steps = networkSteps(fleet);
+    const nat = steps.find((s) => s.kind === 'nat')!;
+    assert.equal(planNetworkStep(nat, { name: 'mesh-vpc-europe-west3', nats: [] }).action, 'create');
+    assert.equal(planNetworkStep(nat, { nats: [{ name: 'mesh-vpc-europe-west3-nat', sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES' }] }).action, 'exists');
+    assert.equal(planNetworkStep(nat, null).action, 'create');
+    const subnet = steps.find((s) => s.kind === 'subnet')!;
+    const item = planNetworkStep(subnet, {
+      network: 'https://www.googleapis.com/compute/v1/projects/meshfleet-demo/global/networks/mesh-vpc', ipCidrRange: '10.10.0.0/20', privateIpGoogleAccess: true,
+      secondaryIpRanges: [{ rangeName: 'frankfurt-pods', ipCidrRange: '10.100.0.0/16' }, { rangeName: 'frankfurt-services', ipCidrRange: '10.104.0.0/20' }],
+    });
+    assert.equal(item.action, 'differs');
+    assert.deepEqual(item.differences, [{ field: 'secondaryIpRanges[frankfurt-pods]', want: '10.100.0.0/14', have: '10.100.0.0/16' }]);
+  });
+});
+
+describe('plan', () => {
+  const request = clusterRequest(fleet, frankfurt);
+  const live = (status: GkeCluster['status'], extra = {}): GkeCluster => ({ ...structuredClone(request.cluster), status, ...extra });
+
+  test('cluster actions by live status', () => {
+    assert.equal(planCluster(frankfurt, request, undefined).action, 'unknown');
+    assert.equal(planCluster(frankfurt, request, null).action, 'create');
+    assert.equal(planCluster(frankfurt, request, live('RUNNING')).action, 'exists');
+    assert.equal(planCluster(frankfurt, request, live('RECONCILING')).note, 'RECONCILING');
+    assert.equal(planCluster(frankfurt, request, live('PROVISIONING')).action, 'wait');
+    const broken = planCluster(frankfurt, request, live('ERROR', { statusMessage: 'quota' }));
+    assert.equal(broken.action, 'broken');
+    assert.equal(broken.note, 'ERROR: quota; delete it in the console or with gcloud, then re-run');
+    assert.equal(planCluster(frankfurt, request, live('STOPPING')).action, 'broken');
+  });
+
+  test('rendering: one row per item, differences below, counts last', () => {
+    const items = [
+      planCluster(frankfurt, request, null),
+      planCluster(saopaulo, clusterRequest(fleet, saopaulo), { ...structuredClone(clusterRequest(fleet, saopaulo).cluster), status: 'RUNNING', releaseChannel: { channel: 'STABLE' } }),
+    ];
+    assert.deepEqual(renderPlan(items), [
+      '  KIND     NAME       LOCATION            ACTION',
+      '  cluster  frankfurt  europe-west3        create',
+      '  cluster  saopaulo   southamerica-east1  differs (reported only; nothing is changed)',
+      '      releaseChannel.channel (want REGULAR, have STABLE)',
+      '1 to create, 1 differ.',
+    ]);
+  });
+});
+
+describe('applyItems', () => {
+  test('an item runs after what it needs; a failure skips its dependants only', async () => {
+    const item = (id: string, needs: string[] = []) => ({ ...planCluster(frankfurt, clusterRequest(fleet, frankfurt), null, needs), id, name: id });
+    const order: string[] = [];
+    const results = await applyItems([item('c', ['b']), item('b', ['a']), item('a'), item('d', ['x'])], async (i) => {
+      order.push(i.id);
+      return { item: i, result: i.id === 'b' ? 'failed' : 'created', durationMs: 0 };
+    });
+    assert.deepEqual(order, ['a', 'd', 'b']);
+    assert.deepEqual(results.map((r) => `${r.item.id} ${r.result}${r.detail ? ` (${r.detail})` : ''}`),
+      ['c skipped (needs cluster b, which failed)', 'b failed', 'a created', 'd created']);
+  });
+});
+
+describe('environment and helpers', () => {
+  test('emulator addresses', () => {
+    assert.deepEqual(parseHostPort('X', '127.0.0.1:8085'), { host: '127.0.0.1', port: 8085 });
+    assert.deepEqual(parseHostPort('X', '[::1]:9000'), { host: '::1', port: 9000 });
+    assert.deepEqual(parseHostPort('X', 'http://localhost:80/'), { host: 'localhost', port: 80 });
+    assert.throws(() => parseHostPort('GKE_EMULATOR_HOST', 'localhost'), { message: 'GKE_EMULATOR_HOST must be HOST:PORT, e.g. 127.0.0.1:8085 (got "localhost")' });
+    assert.throws(() => parseHostPort('X', 'h:70000'), /must be HOST:PORT/);
+  });
+
+  test('network steps follow COMPUTE_EMULATOR_HOST, are skipped beside a GKE emulator, else go to Google', () => {
+    assert.deepEqual(endpointsFromEnv({}), { compute: { mode: 'google' } });
+    assert.deepEqual(endpointsFromEnv({ GKE_EMULATOR_HOST: 'h:1' }).compute, { mode: 'skip', reason: 'GKE_EMULATOR_HOST is set and COMPUTE_EMULATOR_HOST is not' });
+    assert.deepEqual(endpointsFromEnv({ GKE_EMULATOR_HOST: 'h:1', COMPUTE_EMULATOR_HOST: '127.0.0.1:2' }),
+      { gkeEmulator: { host: 'h', port: 1 }, compute: { mode: 'emulator', url: 'http://127.0.0.1:2/compute/v1/' } });
+  });
+
+  test('--cluster selection keeps fleet order and names unknown clusters', () => {
+    assert.deepEqual(selectClusters(fleet, ['saopaulo', 'frankfurt']).map((c) => c.name), ['frankfurt', 'saopaulo']);
+    assert.throws(() => selectClusters(fleet, ['tokyo', 'x']), { message: 'unknown clusters tokyo, x (expected one of frankfurt, saopaulo)' });
+  });
+
+  test('backoff doubles, is capped, and is jittered within [½, 1] of the step', () => {
+    assert.deepEqual([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 100, 500, () => 1)), [100, 200, 400, 500, 500]);
+    assert.deepEqual([0, 1, 2].map((n) => backoffDelay(n, 100, 500, () => 0)), [50, 100, 200]);
+    assert.deepEqual(timingFromEnv({}), DEFAULT_TIMING);
+    const t = timingFromEnv({ MESHFLEET_RETRY_DELAY_MS: '2', MESHFLEET_POLL_INTERVAL_MS: '5', MESHFLEET_POLL_TIMEOUT_MS: '100' });
+    assert.deepEqual([t.retry.initialMs, t.retry.maxMs, t.poll.initialMs, t.poll.maxMs, t.poll.timeoutMs], [2, 60, 5, 30, 100]);
+    assert.deepEqual(timingFromEnv({ MESHFLEET_RETRY_DELAY_MS: 'soon' }).retry, DEFAULT_TIMING.retry);
+  });
+
+  test('gcloud output: not-found detection and one-line errors', () => {
+    assert.ok(isNotFound("ERROR: (gcloud.compute.networks.describe) Could not fetch resource:\n - The resource 'projects/p/global/networks/x' was not found\n"));
+    assert.ok(!isNotFound('ERROR: (gcloud.compute.networks.describe) Could not fetch resource:\n - Required permission denied\n'));
+    assert.equal(
+      errorSummary(['compute', 'routers', 'create', 'r1', '--region=x'], 'Creating router [r1]...\n....failed.\nERROR: (gcloud.compute.routers.create) Could not fetch resource:\n - Quota exceeded\n'),
+      'gcloud compute routers create r1: Could not fetch resource: Quota exceeded',
+    );
+    assert.equal(commandLine(['x', "--description=it's here", 'a b']), "gcloud x --description='it'\\''s here' 'a b'");
+  });
+
+  test('durations', () => {
+    assert.deepEqual([12, 1234, 65_000, 3_725_000].map(formatDuration), ['12ms', '1.2s', '1m05s', '1h02m']);
+  });
+});
+
+describe('Progress', () => {
+  test('not a terminal: a plain line per change, nothing for repeats', () => {
+    const out = new Capture(false);
+    let now = 0;
+    const p = new Progress(out, ['cluster a', 'cluster bb'], { now: () => now });
+    p.start('cluster a', 'sending CreateCluster');
+    p.update('cluster a', 'sending CreateCluster');
+    now = 65_000;
+    p.finish('cluster a', 'created');
+    p.stop();
+    assert.equal(out.text, '  cluster a       0ms  sending CreateCluster\n  cluster a     1m05s  created\n');
+  });
+
+  test('not a terminal: a running item is repeated as a heartbeat', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const out = new Capture(false);
+    let now = 0;
+    const p = new Progress(out, ['cluster a', 'cluster b'], { heartbeatMs: 60_000, now: () => now });
+    p.start('cluster a', 'creating');
+    for (const minute of [1, 2]) {
+      now = minute * 60_000;
+      t.mock.timers.tick(60_000);
+    }
+    p.stop();
+    assert.equal(out.text, '  cluster a      0ms  creating\n  cluster a    1m00s  creating\n  cluster a    2m00s  creating\n');
+  });
+
+  test('terminal: every line redrawn in place', () => {
+    const out = new Capture(true);
+    const p = new Progress(out, ['a', 'b'], { now: () => 0, tickMs: 60_000 });
+    p.update('b', 'creating');
+    p.stop();
+    const frames = out.text.split(/(?=\x1b\[2F)/);
+    assert.equal(frames.length, 3, 'first frame, update, final frame');
+    assert.match(frames[1]!, /^\x1b\[2F\x1b\[2K {2}a {6}0ms {2}waiting\n\x1b\[2K {2}b {6}0ms {2}creating\n$/);
+  });
+});
