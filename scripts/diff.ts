@@ -1,0 +1,111 @@
+/**
+ * npm run diff -- [--base REF] [--format text|markdown] [--config FILE]
+ * What a change does to the fleet, per cluster and Flux layer, object by object (see README and
+ * DESIGN.md § CLI contract). Exit codes follow `git diff --exit-code`: 0 no change, 1 changes, 2 error.
+ */
+import { relative, resolve, sep } from 'node:path';
+import { requestPaths, type RequestPath } from '../clusters/overview.ts';
+import { renderFleet } from '../clusters/render.ts';
+import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import type { Fleet } from '../config/model.ts';
+import { ConfigError, formatProblem } from '../config/problems.ts';
+import { parseCli, runMain } from './lib/cli.ts';
+import { diffRendered, hasChanges } from './review/fleet-diff.ts';
+import { formatMarkdown, formatText } from './review/format-diff.ts';
+import { checkoutTo, existsAt, GitRefError, repoRoot, resolveCommit } from './review/git-ref.ts';
+
+const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE]
+
+Shows what a change does to the fleet: renders the fleet file as it is in REF and as it
+is in the working tree, and compares the two renders per cluster and Flux layer, object
+by object: objects added and removed, and changed fields as paths with old → new values
+(HelmRelease values included). Changes to dist/FLEET.md are listed as "overview",
+with the request paths whose cross-region hops change.
+
+Only config comes from REF: the fleet file and the app definitions it names. Both sides
+are rendered with the working tree's code, so a change to the code itself is not what
+this shows (for that, run npm run synth and look at git diff -- dist).
+
+Options:
+  -b, --base REF       git revision to compare against (default: HEAD)
+  -f, --format FORMAT  text (default) or markdown: a PR comment that starts with the
+                       hidden marker <!-- meshfleet-diff -->
+  -c, --config FILE    fleet file (default: ${DEFAULT_FLEET_FILE}); the same path is read
+                       from REF. If it does not exist there, everything is "added".
+  -h, --help           show this help
+
+Exit codes: 0 no change, 1 changes, 2 error (unknown revision, invalid config in REF
+or in the working tree, bad usage).`;
+
+/** An error already printed; the exit code is 2. */
+class Reported extends Error {}
+
+await runMain(() => {
+  const args = parseCli(process.argv.slice(2), {
+    base: { type: 'string', short: 'b' },
+    format: { type: 'string', short: 'f' },
+    config: { type: 'string', short: 'c' },
+  }, USAGE);
+  const format = args.format ?? 'text';
+  if (format !== 'text' && format !== 'markdown') {
+    process.stderr.write(`--format must be text or markdown (got ${JSON.stringify(format)})\n\n${USAGE.split('\n')[0]}\nRun with --help for details.\n`);
+    return 2;
+  }
+  const base = args.base ?? 'HEAD';
+  const config = args.config ?? DEFAULT_FLEET_FILE;
+  try {
+    const root = repoRoot(process.cwd());
+    const inRepo = relative(root, resolve(config));
+    if (inRepo.startsWith('..')) {
+      throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${base}`);
+    }
+    const commit = resolveCommit(base, root);
+    const head = renderSide(() => loadFleet(config), 'the working tree');
+    let baseSide: Side = { files: new Map(), paths: [] };
+    if (existsAt(commit, inRepo.split(sep).join('/'), root)) {
+      const checkout = checkoutTo(commit, root);
+      try {
+        baseSide = renderSide(() => loadFleet(resolve(checkout.dir, inRepo)), base, checkout.dir);
+      } finally {
+        checkout.cleanup();
+      }
+    }
+    const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
+    const labels = { base, head: 'working tree', config };
+    process.stdout.write(format === 'markdown' ? formatMarkdown(diff, labels) : formatText(diff, labels));
+    return hasChanges(diff) ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof Reported)) process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 2;
+  }
+});
+
+/** One side of the comparison: its rendered files and its request paths (for the summary). */
+interface Side {
+  readonly files: ReadonlyMap<string, string>;
+  readonly paths: readonly RequestPath[];
+}
+
+/**
+ * Loads and renders one side. Config problems are printed as the loader formats them; for REF,
+ * the temporary checkout's path is shown as `REF:path`, the way git names a file in a revision.
+ */
+function renderSide(load: () => Fleet, label: string, checkoutDir?: string): Side {
+  let fleet: Fleet;
+  try {
+    fleet = load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) {
+      const file = checkoutDir && resolve(p.file).startsWith(checkoutDir) ? `${label}:${relative(checkoutDir, resolve(p.file)).split(sep).join('/')}` : p.file;
+      process.stderr.write(`${formatProblem({ ...p, file })}\n`);
+    }
+    process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the config of ${label}; nothing to compare.\n`);
+    throw new Reported();
+  }
+  try {
+    return { files: renderFleet(fleet).files, paths: requestPaths(fleet) };
+  } catch (err) {
+    throw new Error(`cannot render the fleet of ${label}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * What a change does to the fleet: two renders (`renderFleet(...).files`) compared object by
+ * object, per cluster and per layer. An object is identified by layer + kind + namespace + name,
+ * so moving it between files of a layer is no change. `FLEET.md` is compared line by line as the
+ * "overview".
+ */
+import type { RequestPath } from '../../clusters/overview.ts';
+import { FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
+import { diffLines, type LineHunk } from './line-diff.ts';
+import { clustersOf, layerRank, locate, parseRendered, type RenderedObject } from './objects.ts';
+import { diffValues, type FieldChange } from './value-diff.ts';
+
+export type Rendered = ReadonlyMap<string, string>;
+
+export interface ObjectChange {
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly layer: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** Changed fields (`changed` only). */
+  readonly fields: readonly FieldChange[];
+}
+
+export interface ClusterDiff {
+  readonly cluster: string;
+  /** `new`: only in the head render; `removed`: only in the base. */
+  readonly status: 'new' | 'removed' | 'kept';
+  /** Sorted by layer (apply order), kind, namespace, name. */
+  readonly changes: readonly ObjectChange[];
+  /** Files whose bytes differ although no object changed (objects moved or reordered). */
+  readonly layoutOnly: readonly string[];
+  readonly counts: { readonly added: number; readonly changed: number; readonly removed: number };
+}
+
+/** Hops and cross-region hops of one request path (see clusters/overview.ts). */
+export interface PathCount {
+  readonly hops: number;
+  readonly crossRegion: number;
+}
+
+/** A request path whose hop counts changed: users near `entry`, through `app`. */
+export interface PathChange {
+  readonly app: string;
+  readonly entry: string;
+  /** Undefined when the path is new (no ingress there before). */
+  readonly before?: PathCount;
+  /** Undefined when the path is gone. */
+  readonly after?: PathCount;
+}
+
+export interface FleetDiff {
+  /** Every cluster of either render, sorted by name. */
+  readonly clusters: readonly ClusterDiff[];
+  /** Changed lines of FLEET.md; empty when it did not change. */
+  readonly overview: readonly LineHunk[];
+  /** Request paths whose hop or cross-region hop count changed. */
+  readonly paths: readonly PathChange[];
+}
+
+/** Request paths of both sides, when known (`requestPaths(fleet)`). */
+export interface PathsOfBoth {
+  readonly base?: readonly RequestPath[];
+  readonly head?: readonly RequestPath[];
+}
+
+export const isChanged = (c: ClusterDiff): boolean => c.changes.length > 0 || c.layoutOnly.length > 0;
+export const hasChanges = (d: FleetDiff): boolean => d.overview.length > 0 || d.clusters.some(isChanged);
+
+export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}): FleetDiff {
+  const baseObjects = group(parseRendered(base));
+  const headObjects = group(parseRendered(head));
+  const baseClusters = new Set(clustersOf(base));
+  const headClusters = new Set(clustersOf(head));
+  const clusters = [...new Set([...baseClusters, ...headClusters])].sort().map((cluster): ClusterDiff => {
+    const before = baseObjects.get(cluster) ?? new Map<string, RenderedObject>();
+    const after = headObjects.get(cluster) ?? new Map<string, RenderedObject>();
+    const changes: ObjectChange[] = [];
+    for (const [key, obj] of before) {
+      const next = after.get(key);
+      if (!next) changes.push(change('removed', obj, []));
+      else {
+        const fields = diffValues(obj.body, next.body);
+        if (fields.length > 0) changes.push(change('changed', next, fields));
+      }
+    }
+    for (const [key, obj] of after) if (!before.has(key)) changes.push(change('added', obj, []));
+    changes.sort(compareChanges);
+    const layoutOnly = changes.length > 0 ? [] : changedFiles(base, head, cluster);
+    return {
+      cluster,
+      status: !baseClusters.has(cluster) ? 'new' : !headClusters.has(cluster) ? 'removed' : 'kept',
+      changes,
+      layoutOnly,
+      counts: {
+        added: changes.filter((c) => c.change === 'added').length,
+        changed: changes.filter((c) => c.change === 'changed').length,
+        removed: changes.filter((c) => c.change === 'removed').length,
+      },
+    };
+  });
+  const overview = diffLines(base.get(FLEET_OVERVIEW_FILE) ?? '', head.get(FLEET_OVERVIEW_FILE) ?? '');
+  return { clusters, overview: base.get(FLEET_OVERVIEW_FILE) === head.get(FLEET_OVERVIEW_FILE) ? [] : overview, paths: diffPaths(paths) };
+}
+
+/** Paths of either side whose counts differ, in head order, then the ones that are gone. */
+export function diffPaths({ base = [], head = [] }: PathsOfBoth): PathChange[] {
+  const count = (p: RequestPath | undefined): PathCount | undefined => (p ? { hops: p.hops.length, crossRegion: p.crossRegionHops } : undefined);
+  const key = (p: RequestPath) => `${p.app}|${p.entry}`;
+  const before = new Map(base.map((p) => [key(p), p]));
+  const after = new Map(head.map((p) => [key(p), p]));
+  const out: PathChange[] = [];
+  for (const p of [...head, ...base.filter((b) => !after.has(key(b)))]) {
+    const b = count(before.get(key(p)));
+    const a = count(after.get(key(p)));
+    if (b?.hops !== a?.hops || b?.crossRegion !== a?.crossRegion) out.push({ app: p.app, entry: p.entry, before: b, after: a });
+  }
+  return out;
+}
+
+/** cluster → object key → object. A second object with the same key (never rendered by us) gets `#2`. */
+function group(objects: RenderedObject[]): Map<string, Map<string, RenderedObject>> {
+  const out = new Map<string, Map<string, RenderedObject>>();
+  for (const o of objects) {
+    const byKey = out.get(o.cluster) ?? new Map<string, RenderedObject>();
+    const key = `${o.layer}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
+    let unique = key;
+    for (let n = 2; byKey.has(unique); n++) unique = `${key}#${n}`;
+    byKey.set(unique, o);
+    out.set(o.cluster, byKey);
+  }
+  return out;
+}
+
+function change(kind: ObjectChange['change'], o: RenderedObject, fields: FieldChange[]): ObjectChange {
+  return { change: kind, layer: o.layer, kind: o.kind, namespace: o.namespace, name: o.name, fields };
+}
+
+function compareChanges(a: ObjectChange, b: ObjectChange): number {
+  return layerRank(a.layer) - layerRank(b.layer) || cmp(a.layer, b.layer) || cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function changedFiles(base: Rendered, head: Rendered, cluster: string): string[] {
+  const paths = [...new Set([...base.keys(), ...head.keys()])].filter((p) => locate(p)?.cluster === cluster);
+  return paths.filter((p) => base.get(p) !== head.get(p)).sort();
+}

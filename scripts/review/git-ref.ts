@@ -1,0 +1,58 @@
+/** A git revision's files, unpacked into a temporary directory (no worktree metadata is touched). */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A problem with the repository or the revision (the diff's exit 2). */
+export class GitRefError extends Error {}
+
+function git(args: string[], cwd: string): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GitRefError(stderr || (err as Error).message);
+  }
+}
+
+/** Top folder of the git work tree that holds `cwd`. */
+export function repoRoot(cwd: string): string {
+  try {
+    return git(['rev-parse', '--show-toplevel'], cwd);
+  } catch {
+    throw new GitRefError(`${cwd} is not inside a git work tree (the diff compares against a git revision)`);
+  }
+}
+
+/** The commit `ref` names, or a GitRefError that says so. */
+export function resolveCommit(ref: string, root: string): string {
+  try {
+    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
+  } catch {
+    throw new GitRefError(`unknown revision ${JSON.stringify(ref)} (expected a commit, branch or tag, e.g. HEAD or origin/main)`);
+  }
+}
+
+/** Whether `path` (relative to the repository root) exists in `commit`. */
+export function existsAt(commit: string, path: string, root: string): boolean {
+  try {
+    git(['cat-file', '-e', `${commit}:${path}`], root);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Unpacks `commit`'s tree into a new temporary directory; `cleanup` removes it. */
+export function checkoutTo(commit: string, root: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'meshfleet-diff-'));
+  try {
+    const tar = execFileSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar, stdio: ['pipe', 'ignore', 'pipe'] });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new GitRefError(`cannot unpack ${commit}: ${String((err as { stderr?: unknown }).stderr ?? (err as Error).message).trim()}`);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

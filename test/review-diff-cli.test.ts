@@ -1,0 +1,124 @@
+/**
+ * `npm run diff` as a user and CI run it, in a throwaway git repository holding a copy of the
+ * default fleet: exit 0 no change, 1 changes, 2 error (unknown revision, invalid config in the
+ * revision or the working tree, bad usage), text and Markdown output.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
+import { DEFAULT_FLEET, ROOT, tempDir } from './helpers.ts';
+
+function runDiff(args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/diff.ts'), ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+const git = (repo: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
+
+/** A git repository with config/fleet.yaml and config/apps/bookinfo.yaml committed. */
+function fleetRepo(): string {
+  const repo = tempDir('meshfleet-diff-');
+  mkdirSync(join(repo, 'config/apps'), { recursive: true });
+  copyFileSync(DEFAULT_FLEET, join(repo, 'config/fleet.yaml'));
+  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(repo, 'config/apps/bookinfo.yaml'));
+  git(repo, 'init', '-q');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-qm', 'fleet');
+  return repo;
+}
+
+const edit = (file: string, from: string, to: string) => {
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.includes(from), `${file} contains ${from}`);
+  writeFileSync(file, text.replace(from, to));
+};
+
+describe('diff CLI', () => {
+  let repo = '';
+  before(() => {
+    repo = fleetRepo();
+  });
+
+  test('--help says what is compared, that code comes from the working tree, and the exit codes', () => {
+    const r = runDiff(['--help'], ROOT);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^Usage: npm run diff -- \[--base REF\] \[--format text\|markdown\] \[--config FILE\]/);
+    assert.match(r.stdout, /rendered with the working tree's code/);
+    assert.match(r.stdout, /Exit codes: 0 no change, 1 changes, 2 error/);
+  });
+
+  test('no change: exit 0, every cluster on the "unchanged" line', () => {
+    const r = runDiff([], repo);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'meshfleet diff: HEAD → working tree (config/fleet.yaml)\nunchanged: frankfurt, saopaulo\nno change\n');
+  });
+
+  test('a change: exit 1, per-cluster summary and the changed fields; markdown starts with the marker', () => {
+    const changed = fleetRepo();
+    edit(join(changed, 'config/fleet.yaml'), '        reviews-v3: {}', '        reviews-v3: { replicas: 3 }');
+    const text = runDiff(['--base', 'HEAD'], changed);
+    assert.equal(text.status, 1, text.stderr);
+    assert.match(text.stdout, /\nsaopaulo: 1 added, 1 changed, 0 removed\nunchanged: frankfurt\noverview: FLEET.md changed\n/);
+    assert.match(text.stdout, /\n {4}~ Deployment bookinfo\/reviews-v3\n {8}spec\.replicas: 1 → 3\n/);
+    const md = runDiff(['--format', 'markdown'], changed);
+    assert.equal(md.status, 1);
+    assert.ok(md.stdout.startsWith(`${COMMENT_MARKER}\n`));
+    assert.match(md.stdout, /<details><summary><b>saopaulo<\/b>: 1 added, 1 changed, 0 removed<\/summary>/);
+  });
+
+  test('an unknown revision: exit 2 and says which', () => {
+    const r = runDiff(['--base', 'no-such-branch'], repo);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'error: unknown revision "no-such-branch" (expected a commit, branch or tag, e.g. HEAD or origin/main)\n');
+  });
+
+  test('invalid config in the revision: exit 2, problems as the loader formats them, named REF:path', () => {
+    const bad = fleetRepo();
+    const fleet = join(bad, 'config/fleet.yaml');
+    const good = readFileSync(fleet, 'utf8');
+    edit(fleet, 'role: remote', 'role: satellite');
+    git(bad, 'commit', '-qam', 'broken');
+    writeFileSync(fleet, good);
+    const r = runDiff(['--base', 'HEAD'], bad);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^HEAD:config\/fleet\.yaml:\d+:\d+ clusters\[1\]\.role: invalid value \(got "satellite", expected primary or remote\)\n/);
+    assert.match(r.stderr, /\n1 problem in the config of HEAD; nothing to compare\.\n$/);
+    assert.equal(runDiff(['--base', 'HEAD~1'], bad).status, 0, 'the commit before is fine');
+  });
+
+  test('invalid config in the working tree: exit 2', () => {
+    const bad = fleetRepo();
+    edit(join(bad, 'config/fleet.yaml'), 'role: remote', 'role: satellite');
+    const r = runDiff([], bad);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^config\/fleet\.yaml:\d+:\d+ clusters\[1\]\.role: invalid value/);
+    assert.match(r.stderr, /in the config of the working tree; nothing to compare\.\n$/);
+  });
+
+  test('a fleet file that does not exist in the revision: everything is added', () => {
+    const r = runDiff(['--config', 'config/new-fleet.yaml'], (() => {
+      const dir = fleetRepo();
+      copyFileSync(join(dir, 'config/fleet.yaml'), join(dir, 'config/new-fleet.yaml'));
+      return dir;
+    })());
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /\nfrankfurt \(new cluster\): \d+ added, 0 changed, 0 removed\nsaopaulo \(new cluster\): \d+ added, 0 changed, 0 removed\n/);
+  });
+
+  test('bad usage and no git repository: exit 2', () => {
+    const format = runDiff(['--format', 'html'], repo);
+    assert.equal(format.status, 2);
+    assert.match(format.stderr, /^--format must be text or markdown \(got "html"\)/);
+    assert.equal(runDiff(['--bsae', 'HEAD'], repo).status, 2);
+    const outside = tempDir();
+    copyFileSync(DEFAULT_FLEET, join(outside, 'fleet.yaml'));
+    const r = runDiff(['--config', 'fleet.yaml'], outside);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /is not inside a git work tree/);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The fleet diff, in process: field-level value comparison, object-level comparison of two renders
+ * per cluster and layer, and the text and Markdown reports (a known change gives a known report).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseAllDocuments, stringify } from 'yaml';
+import { requestPaths } from '../clusters/overview.ts';
+import { renderFleet } from '../clusters/render.ts';
+import { loadFleet } from '../config/load.ts';
+import { diffRendered, hasChanges } from '../scripts/review/fleet-diff.ts';
+import { COMMENT_MARKER, formatMarkdown, formatText } from '../scripts/review/format-diff.ts';
+import { diffLines } from '../scripts/review/line-diff.ts';
+import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
+import { DEFAULT_FLEET, ROOT, render, tempDir } from './helpers.ts';
+
+const GLOBAL_FRONTENDS = join(ROOT, 'config/examples/global-frontends.yaml');
+
+const LABELS = { base: 'base', head: 'head', config: 'fleet.yaml' };
+
+/**
+ * The default fleet with one known change: reviews-v3 runs 2 replicas in saopaulo, and its pods get
+ * a new annotation `team: reviews` (app workloads have annotations, not free labels, in the schema).
+ */
+function knownChange(): ReadonlyMap<string, string> {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'apps'));
+  const fleet = readFileSync(DEFAULT_FLEET, 'utf8');
+  const scaled = fleet.replace('        reviews-v3: {}', '        reviews-v3: { replicas: 2 }');
+  assert.notEqual(scaled, fleet, 'the default fleet places reviews-v3 with `reviews-v3: {}`');
+  writeFileSync(join(dir, 'fleet.yaml'), scaled);
+  const app = readFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), 'utf8');
+  const v3 = app.indexOf('\n  reviews-v3:\n');
+  const anchor = '    securityContext: { runAsUser: 1001 }\n';
+  const at = app.indexOf(anchor, v3) + anchor.length;
+  assert.ok(v3 > 0 && at > v3 + anchor.length, 'bookinfo.yaml defines reviews-v3 with a securityContext line');
+  writeFileSync(join(dir, 'apps/bookinfo.yaml'), `${app.slice(0, at)}    podAnnotations: { team: reviews }\n${app.slice(at)}`);
+  return renderFleet(loadFleet(join(dir, 'fleet.yaml'))).files;
+}
+
+/** Rewrites the YAML documents of one rendered file. */
+function editDocs(files: ReadonlyMap<string, string>, path: string, edit: (docs: any[]) => any[]): Map<string, string> {
+  const content = files.get(path);
+  assert.ok(content, `rendered ${path}`);
+  const docs = parseAllDocuments(content).map((d) => d.toJS());
+  return new Map(files).set(path, edit(docs).map((d) => stringify(d)).join('---\n'));
+}
+
+describe('diffValues: changed fields as paths', () => {
+  test('scalars, added and removed keys, sorted by key', () => {
+    assert.deepEqual(diffValues({ spec: { replicas: 1, paused: true } }, { spec: { replicas: 2 }, metadata: { labels: { team: 'a' } } }), [
+      { path: 'metadata', old: undefined, new: { labels: { team: 'a' } } },
+      { path: 'spec.paused', old: true, new: undefined },
+      { path: 'spec.replicas', old: 1, new: 2 },
+    ]);
+  });
+
+  test('lists of named elements compare by name, others by index', () => {
+    const before = { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }], failover: [{ from: 'eu', to: 'sa' }] };
+    const after = { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', image: 'x:1' }], failover: [{ from: 'eu', to: 'us' }] };
+    assert.deepEqual(diffValues(before, after), [
+      { path: 'containers[b].image', old: 'y:1', new: 'y:2' },
+      { path: 'failover[0].to', old: 'sa', new: 'us' },
+    ]);
+    assert.deepEqual(diffValues({ env: [{ name: 'A', value: '1' }] }, { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }), [
+      { path: 'env[B]', old: undefined, new: { name: 'B', value: '2' } },
+    ]);
+  });
+
+  test('keys that are not identifiers are quoted', () => {
+    assert.deepEqual(diffValues({ annotations: { 'prometheus.io/port': '9080' } }, { annotations: { 'prometheus.io/port': '9081' } }), [
+      { path: 'annotations["prometheus.io/port"]', old: '9080', new: '9081' },
+    ]);
+  });
+
+  test('values print as one-line JSON, cut with … past the limit', () => {
+    assert.equal(formatValue(undefined), '(none)');
+    assert.equal(formatValue('a'), '"a"');
+    assert.equal(formatValue({ a: 1 }), '{"a":1}');
+    assert.equal(formatValue('x'.repeat(50), 10), '"xxxxxxxx…');
+  });
+});
+
+describe('diffLines: FLEET.md hunks', () => {
+  test('changed lines only, removed before added, titled by the heading above', () => {
+    assert.deepEqual(diffLines('# A\nx\n## B\ny\nz', '# A\nx\n## B\ny2\nz'), [
+      { heading: '## B', lines: [{ op: '-', text: 'y' }, { op: '+', text: 'y2' }] },
+    ]);
+    assert.deepEqual(diffLines('a', 'a'), []);
+  });
+});
+
+describe('diffRendered: a known change gives a known report', () => {
+  const base = render(DEFAULT_FLEET).rendered.files;
+
+  test('the same render: no change, every cluster collapsed into one line', () => {
+    const diff = diffRendered(base, base);
+    assert.equal(hasChanges(diff), false);
+    assert.equal(formatText(diff, LABELS), 'meshfleet diff: base → head (fleet.yaml)\nunchanged: frankfurt, saopaulo\nno change\n');
+  });
+
+  test('reviews-v3 scaled to 2 with a new pod annotation: exact text report', () => {
+    const diff = diffRendered(base, knownChange());
+    assert.equal(hasChanges(diff), true);
+    assert.deepEqual(formatText(diff, LABELS).split('\n'), [
+      'meshfleet diff: base → head (fleet.yaml)',
+      'saopaulo: 1 added, 1 changed, 0 removed',
+      'unchanged: frankfurt',
+      'overview: FLEET.md changed',
+      '',
+      'saopaulo',
+      '  apps',
+      '    ~ Deployment bookinfo/reviews-v3',
+      '        spec.replicas: 1 → 2',
+      '        spec.template.metadata.annotations: (none) → {"team":"reviews"}',
+      '    + PodDisruptionBudget bookinfo/reviews-v3',
+      '',
+      'overview (FLEET.md)',
+      '  @@ ## Topology @@',
+      '  -       saopaulo_bookinfo["bookinfo<br/>reviews-v3 ×1"]',
+      '  +       saopaulo_bookinfo["bookinfo<br/>reviews-v3 ×2"]',
+      '  @@ ## App `bookinfo` (namespace `bookinfo`) @@',
+      '  - | reviews-v3 |  | 1 |',
+      '  + | reviews-v3 |  | 2 |',
+      '',
+    ]);
+  });
+
+  test('Markdown: marker first, a summary table, one <details> per changed cluster with a diff block', () => {
+    const md = formatMarkdown(diffRendered(base, knownChange()), LABELS);
+    assert.ok(md.startsWith(`${COMMENT_MARKER}\n### meshfleet diff\n`));
+    assert.ok(md.includes('| cluster | added | changed | removed |\n|---|--:|--:|--:|\n| **saopaulo** | 1 | 1 | 0 |\n'));
+    assert.ok(md.includes('Unchanged: frankfurt.'));
+    assert.ok(md.includes([
+      '<details><summary><b>saopaulo</b>: 1 added, 1 changed, 0 removed</summary>',
+      '',
+      '```diff',
+      '@@ apps @@',
+      '~ Deployment bookinfo/reviews-v3',
+      '-     spec.replicas: 1',
+      '+     spec.replicas: 2',
+      '+     spec.template.metadata.annotations: {"team":"reviews"}',
+      '+ PodDisruptionBudget bookinfo/reviews-v3',
+      '```',
+      '',
+      '</details>',
+    ].join('\n')), md);
+    assert.ok(md.includes('<details><summary><b>overview</b>: FLEET.md'));
+    assert.equal(formatMarkdown(diffRendered(base, base), LABELS).includes('**No change** to any cluster'), true);
+  });
+
+  test('HelmRelease values are compared field by field', () => {
+    const fleet = render(DEFAULT_FLEET).fleet;
+    const head = renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files;
+    const text = formatText(diffRendered(base, head), LABELS);
+    assert.ok(text.includes('frankfurt: 0 added, 1 changed, 0 removed\nsaopaulo: 0 added, 1 changed, 0 removed\n'), text);
+    assert.ok(text.includes('  istiod\n    ~ HelmRelease istio-system/istiod\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
+  });
+
+  test('request paths whose cross-region hops change are summarized (default fleet → global frontends)', () => {
+    const before = render(DEFAULT_FLEET);
+    const after = render(GLOBAL_FRONTENDS);
+    const diff = diffRendered(base, after.rendered.files, { base: requestPaths(before.fleet), head: requestPaths(after.fleet) });
+    assert.deepEqual(diff.paths, [
+      { app: 'bookinfo', entry: 'frankfurt', before: { hops: 5, crossRegion: 2 }, after: { hops: 4, crossRegion: 0 } },
+      { app: 'bookinfo', entry: 'saopaulo', before: undefined, after: { hops: 4, crossRegion: 2 } },
+    ]);
+    const text = formatText(diff, LABELS);
+    assert.ok(text.includes('\nrequest path bookinfo, users near frankfurt: cross-region hops 2 of 5 → 0 of 4\nrequest path bookinfo, users near saopaulo: cross-region hops (none) → 2 of 4\n'), text);
+    const md = formatMarkdown(diff, LABELS);
+    assert.ok(md.includes('| app | users near | before | after |\n|---|---|--:|--:|\n| bookinfo | frankfurt | 2 of 5 | 0 of 4 |\n| bookinfo | saopaulo | — | 2 of 4 |\n'), md);
+    assert.deepEqual(diffRendered(base, base, { base: requestPaths(before.fleet), head: requestPaths(before.fleet) }).paths, []);
+  });
+
+  test('a new cluster is all added; a removed one all removed', () => {
+    const withTokyo = new Map(base);
+    for (const [path, content] of base) if (path.startsWith('clusters/saopaulo/')) withTokyo.set(path.replace('clusters/saopaulo/', 'clusters/tokyo/'), content);
+    const objects = diffRendered(base, withTokyo).clusters.find((c) => c.cluster === 'tokyo')!;
+    assert.equal(objects.status, 'new');
+    assert.ok(objects.counts.added > 5 && objects.counts.changed === 0);
+    assert.match(formatText(diffRendered(base, withTokyo), LABELS), /\ntokyo \(new cluster\): \d+ added, 0 changed, 0 removed\nunchanged: frankfurt, saopaulo\n/);
+    assert.match(formatText(diffRendered(withTokyo, base), LABELS), /\ntokyo \(removed cluster\): 0 added, 0 changed, \d+ removed\n/);
+  });
+
+  test('objects reordered within a file: no object change, the file is listed as rearranged', () => {
+    const path = 'clusters/frankfurt/apps/bookinfo-services.yaml';
+    const diff = diffRendered(base, editDocs(base, path, (docs) => [...docs].reverse()));
+    const frankfurt = diff.clusters.find((c) => c.cluster === 'frankfurt')!;
+    assert.deepEqual(frankfurt.changes, []);
+    assert.deepEqual(frankfurt.layoutOnly, [path]);
+    assert.equal(hasChanges(diff), true);
+  });
+
+  test('Markdown stays under the comment limit: long values are cut, extra sections left out', () => {
+    const head = editDocs(base, 'clusters/frankfurt/apps/bookinfo-services.yaml', (docs) => docs.map((d) => ({ ...d, metadata: { ...d.metadata, annotations: { note: 'n'.repeat(5000) } } })));
+    const md = formatMarkdown(diffRendered(base, head), LABELS, { maxValue: 40 });
+    assert.ok(md.includes(`+     metadata.annotations: {"note":"${'n'.repeat(30)}…`), md);
+    const small = formatMarkdown(diffRendered(base, knownChange()), LABELS, { maxChars: 900 });
+    assert.match(small, /_…1 more section left out to fit a comment: run `npm run diff -- --base base` locally._/);
+  });
+});
