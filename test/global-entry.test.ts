@@ -120,3 +120,17 @@ describe('global entry: config rules, by exact message', () => {
     assert.deepEqual(problems(withEntry(`${ok}  tls: { enabled: true }\n`)), ['globalEntry.tls: TLS without a certificate map (got none, expected certificateMap: NAME of a Certificate Manager map, or enabled: false)']);
   });
 });
+
+describe('global entry: npm run check', () => {
+  test('quiet on the example; reports a config cluster that serves nothing (crafted model: the loader rejects it)', async () => {
+    const { checkGlobalEntry, checkInput, formatFinding } = await import('../scripts/review/checks.ts');
+    const { fleet, rendered } = render(EXAMPLE);
+    assert.deepEqual(checkGlobalEntry(checkInput(fleet, rendered.files)), []);
+    const clusters = fleet.clusters.map((c) => (c.name === 'frankfurt' ? { ...c, ingress: false } : c));
+    const crafted = { ...fleet, clusters, globalEntry: { ...fleet.globalEntry!, servingClusters: ['saopaulo'] } };
+    const files = new Map([...rendered.files].filter(([path]) => !path.startsWith('clusters/frankfurt/global-entry/ingress-export')));
+    assert.deepEqual(checkGlobalEntry(checkInput(crafted, files)).map(formatFinding), [
+      `error ${fleet.file} globalEntry.configCluster: config cluster frankfurt serves nothing: it has no exported ingress gateway, so the Gateway it holds routes to no local backend (fix: set configCluster: to one of saopaulo, or ingress: true on frankfurt)`,
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { calleeEndpoints } from './check-callee-endpoints.ts';
 import { callerServices } from './check-caller-services.ts';
 import { checkInput, type Check, type CheckOptions } from './check-input.ts';
 import { fluxPaths } from './check-flux-paths.ts';
+import { globalEntry } from './check-global-entry.ts';
 import { helmValueKeys } from './check-helm-values.ts';
 import { ingressEndpoints } from './check-ingress-endpoints.ts';
 import { meshIdentity } from './check-mesh-identity.ts';
@@ -23,6 +24,7 @@ export { checkCalleeEndpoints } from './check-callee-endpoints.ts';
 export { checkCallerServices } from './check-caller-services.ts';
 export { checkDistFresh } from './check-dist-fresh.ts';
 export { checkFluxPaths } from './check-flux-paths.ts';
+export { checkGlobalEntry } from './check-global-entry.ts';
 export { checkHelmValues } from './check-helm-values.ts';
 export { checkIngressEndpoints } from './check-ingress-endpoints.ts';
 export { checkMeshIdentity } from './check-mesh-identity.ts';
@@ -45,6 +47,7 @@ export const CHECKS: readonly Check[] = [
   helmValueKeys,
   fluxPaths,
   ingressEndpoints,
+  globalEntry,
 ];
 
 /** Runs every check on a fleet and its rendered files; findings in check order. */
