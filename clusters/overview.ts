@@ -121,21 +121,25 @@ function replicasText(p: PlacedWorkload): string {
 
 /** One call of a request's path and where it is served. */
 export interface Hop {
-  /** The calling service, or `ingress` for the ingress gateway. */
+  /** The calling service, `ingress` for the ingress gateway, or `users` for the first hop. */
   readonly caller: string;
   readonly callee: string;
   /** Cluster the call starts in. */
   readonly from: string;
   /** Clusters whose endpoints serve the call (several for `spread`, or a region with several clusters). */
   readonly servedBy: readonly string[];
-  readonly locality: Locality;
+  /** Routing of the call; `nearest` for the first hop, users → the nearest ingress gateway. */
+  readonly locality: Locality | 'nearest';
   /** `yes`: every serving endpoint is in another region; `some`: part of them (spread); `no`. */
   readonly crossRegion: 'no' | 'some' | 'yes';
 }
 
-/** The path of a request of users near `entry` (a cluster with ingress) through `app`. */
+/** The path of a request of users near cluster `users` through `app`, entering at `entry`. */
 export interface RequestPath {
   readonly app: string;
+  /** The cluster the users are near (one path per cluster of the fleet). */
+  readonly users: string;
+  /** The cluster whose ingress gateway they enter at: the nearest one that has ingress. */
   readonly entry: string;
   readonly hops: readonly Hop[];
   /** Hops that cross regions (`yes` or `some`). */
@@ -179,16 +183,27 @@ function preferLocal(fleet: Fleet, candidates: Cluster[], caller: Cluster): Clus
 }
 
 /**
- * For each app with ingress and each cluster with an ingress gateway: the hops of a request of
- * users near that cluster, depth first through the call graph from the ingress service. A call
- * served by several clusters continues from each of them.
+ * The ingress gateway users near `near` enter at: one in their own region, else the nearest.
+ * With a global entry Google's load balancer makes that choice; without one each ingress has its
+ * own address, and this assumes users are sent to the nearest (with a single ingress, that one).
+ */
+export function entryFor(fleet: Fleet, near: Cluster): Cluster | undefined {
+  return [...ingressClusters(fleet)].sort((a, b) => regionDistance(near.region, a.region) - regionDistance(near.region, b.region) || (a.name === near.name ? -1 : b.name === near.name ? 1 : 0))[0];
+}
+
+/**
+ * For each app with ingress and each cluster of the fleet: the hops of a request of users near
+ * that cluster — first to the nearest ingress gateway, then depth first through the call graph
+ * from the ingress service. A call served by several clusters continues from each of them.
  */
 export function requestPaths(fleet: Fleet): RequestPath[] {
   const paths: RequestPath[] = [];
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
-    for (const entry of ingressClusters(fleet)) {
-      const hops: Hop[] = [];
+    for (const near of fleet.clusters) {
+      const entry = entryFor(fleet, near);
+      if (!entry) continue;
+      const hops: Hop[] = [{ caller: 'users', callee: 'ingress', from: near.name, servedBy: [entry.name], locality: 'nearest', crossRegion: entry.region === near.region ? 'no' : 'yes' }];
       const seen = new Set<string>();
       const visit = (caller: string, callee: string, from: Cluster, stack: readonly string[]) => {
         const key = `${caller}|${from.name}|${callee}`;
@@ -203,7 +218,7 @@ export function requestPaths(fleet: Fleet): RequestPath[] {
         for (const next of svc.calls) for (const at of servedBy) visit(callee, next, findCluster(fleet, at), [...stack, callee]);
       };
       visit('ingress', app.ingress.service, entry, []);
-      paths.push({ app: app.name, entry: entry.name, hops, crossRegionHops: hops.filter((h) => h.crossRegion !== 'no').length });
+      paths.push({ app: app.name, users: near.name, entry: entry.name, hops, crossRegionHops: hops.filter((h) => h.crossRegion !== 'no').length });
     }
   }
   return paths;
@@ -214,32 +229,32 @@ function requestPathSection(fleet: Fleet): string[] {
   if (paths.length === 0) return [];
   const lines = ['## Request paths', ''];
   lines.push(
-    'Where a request of users near each ingress goes, hop by hop, under locality routing: `prefer-local`',
+    'Where a request of users near each cluster goes, hop by hop: first to the nearest ingress gateway, then under locality routing: `prefer-local`',
     "stays in the caller's region when the service runs there, else fails over to the nearest region that runs",
     'it; `spread` balances over every cluster that runs it. Each cross-region hop adds latency (and',
     'inter-region traffic cost) to the requests that take it.',
     '',
   );
   if (fleet.globalEntry) {
-    lines.push(`Users reach these ingress gateways through the global entry (${fleet.globalEntry.hostnames.join(', ')}): Google's load balancer sends each user to the nearest one.`, '');
+    lines.push(`Entry point: the global entry (${fleet.globalEntry.hostnames.join(', ')}, address \`${fleet.globalEntry.address}\`) in front of the ingress gateways of ${fleet.globalEntry.servingClusters.join(', ')}: Google's load balancer sends each user to the nearest healthy one.`, '');
+  } else {
+    lines.push(`Entry points: the ingress gateway of ${ingressClusters(fleet).map((c) => c.name).join(', ')}, each on its own address; users are assumed to reach the nearest one.`, '');
   }
-  lines.push('| users near | enters at | app | hops | cross-region hops |', '|---|---|---|--:|--:|');
+  lines.push('| users near | first hop lands in | app | hops | cross-region hops |', '|---|---|---|--:|--:|');
   for (const p of paths) {
+    const users = findCluster(fleet, p.users);
     const entry = findCluster(fleet, p.entry);
-    lines.push(`| ${entry.name} (${entry.region}) | ${entry.name} ingress gateway | ${p.app} | ${p.hops.length} | ${p.crossRegionHops} |`);
+    const landing = entry.region === users.region ? `${entry.name} (${entry.region})` : `**${entry.name} (${entry.region})**`;
+    lines.push(`| ${users.name} (${users.region}) | ${landing} | ${p.app} | ${p.hops.length} | ${p.crossRegionHops} |`);
   }
   lines.push('');
-  const without = fleet.clusters.filter((c) => !c.ingress);
-  if (without.length > 0 && paths.length > 0) {
-    lines.push(`No ingress gateway in ${without.map((c) => `${c.name} (${c.region})`).join(', ')}: users there enter through another cluster's ingress, so they are not listed.`, '');
-  }
   for (const p of paths) {
     const app = fleet.apps.find((a) => a.name === p.app)!;
-    const entry = findCluster(fleet, p.entry);
-    lines.push(`### \`${p.app}\`: users near ${entry.name} (${entry.region})`, '');
+    const users = findCluster(fleet, p.users);
+    lines.push(`### \`${p.app}\`: users near ${users.name} (${users.region})`, '');
     lines.push('| call | from | served by | routing | cross-region |', '|---|---|---|---|---|');
     for (const h of p.hops) {
-      const served = h.servedBy.map((c) => `${c} (${versionsIn(app, h.callee, c).join(', ')})`).join(', ');
+      const served = h.caller === 'users' ? `${h.servedBy[0]} ingress gateway` : h.servedBy.map((c) => `${c} (${versionsIn(app, h.callee, c).join(', ')})`).join(', ');
       const remote = h.servedBy.filter((c) => findCluster(fleet, c).region !== findCluster(fleet, h.from).region);
       const cross = h.crossRegion === 'no' ? 'no' : h.crossRegion === 'yes' ? `**yes** (${remote.join(', ')})` : `**some requests** (${remote.join(', ')})`;
       lines.push(`| ${h.caller} → ${h.callee} | ${h.from} | ${h.servedBy.length > 1 ? 'any of ' : ''}${served || 'nothing: no running pod'} | ${h.locality} | ${cross} |`);

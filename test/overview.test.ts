@@ -29,39 +29,57 @@ const hop = (caller: string, callee: string, from: string, servedBy: string[], l
 describe('FLEET.md request paths: default fleet', () => {
   const { fleet } = render(DEFAULT_FLEET);
 
+  const DEFAULT_HOPS_FROM_FRANKFURT = [
+    hop('ingress', 'productpage', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
+    hop('productpage', 'details', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
+    hop('productpage', 'reviews', 'frankfurt', ['frankfurt', 'saopaulo'], 'spread', 'some'),
+    hop('reviews', 'ratings', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
+    hop('reviews', 'ratings', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
+  ];
+
   test('users near frankfurt: productpage and details local, reviews spread to saopaulo, saopaulo\'s reviews-v3 crosses back for ratings', () => {
-    assert.deepEqual(requestPaths(fleet), [{
+    assert.deepEqual(requestPaths(fleet)[0], {
       app: 'bookinfo',
+      users: 'frankfurt',
       entry: 'frankfurt',
-      hops: [
-        hop('ingress', 'productpage', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-        hop('productpage', 'details', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-        hop('productpage', 'reviews', 'frankfurt', ['frankfurt', 'saopaulo'], 'spread', 'some'),
-        hop('reviews', 'ratings', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-        hop('reviews', 'ratings', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
-      ],
+      hops: [hop('users', 'ingress', 'frankfurt', ['frankfurt'], 'nearest', 'no'), ...DEFAULT_HOPS_FROM_FRANKFURT],
       crossRegionHops: 2,
-    }]);
+    });
   });
 
-  test('the table says so; São Paulo has no ingress, so its users are not listed', () => {
+  test('users near saopaulo: no ingress there, so the first hop crosses the Atlantic to frankfurt (the seed\'s pain)', () => {
+    assert.deepEqual(requestPaths(fleet)[1], {
+      app: 'bookinfo',
+      users: 'saopaulo',
+      entry: 'frankfurt',
+      hops: [hop('users', 'ingress', 'saopaulo', ['frankfurt'], 'nearest', 'yes'), ...DEFAULT_HOPS_FROM_FRANKFURT],
+      crossRegionHops: 3,
+    });
+  });
+
+  test('the tables say so', () => {
     const md = overviewOf(DEFAULT_FLEET);
     const paths = section(md, '## Request paths');
-    assert.ok(paths.includes('| frankfurt (europe-west3) | frankfurt ingress gateway | bookinfo | 5 | 2 |'));
-    assert.ok(paths.includes("No ingress gateway in saopaulo (southamerica-east1): users there enter through another cluster's ingress, so they are not listed."));
-    assert.equal(md.includes('users near saopaulo'), false);
+    assert.ok(paths.includes('Entry points: the ingress gateway of frankfurt, each on its own address; users are assumed to reach the nearest one.'));
+    assert.ok(paths.includes('| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 6 | 2 |'));
+    assert.ok(paths.includes('| saopaulo (southamerica-east1) | **frankfurt (europe-west3)** | bookinfo | 6 | 3 |'));
+    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 6), [
+      '| users → ingress | saopaulo | frankfurt ingress gateway | nearest | **yes** (frankfurt) |',
+      '| ingress → productpage | frankfurt | frankfurt (v1) | prefer-local | no |',
+    ]);
     assert.deepEqual(section(md, '### `bookinfo`: users near frankfurt (europe-west3)'), [
       '### `bookinfo`: users near frankfurt (europe-west3)',
       '',
       '| call | from | served by | routing | cross-region |',
       '|---|---|---|---|---|',
+      '| users → ingress | frankfurt | frankfurt ingress gateway | nearest | no |',
       '| ingress → productpage | frankfurt | frankfurt (v1) | prefer-local | no |',
       '| productpage → details | frankfurt | frankfurt (v1) | prefer-local | no |',
       '| productpage → reviews | frankfurt | any of frankfurt (v1, v2), saopaulo (v3) | spread | **some requests** (saopaulo) |',
       '| reviews → ratings | frankfurt | frankfurt (v1) | prefer-local | no |',
       '| reviews → ratings | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) |',
       '',
-      '2 cross-region hops of 5.',
+      '2 cross-region hops of 6.',
       '',
     ]);
   });
@@ -102,8 +120,10 @@ describe('FLEET.md request paths: global-frontends example', () => {
     assert.deepEqual(requestPaths(fleet), [
       {
         app: 'bookinfo',
+        users: 'frankfurt',
         entry: 'frankfurt',
         hops: [
+          hop('users', 'ingress', 'frankfurt', ['frankfurt'], 'nearest', 'no'),
           hop('ingress', 'productpage', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
           hop('productpage', 'details', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
           hop('productpage', 'reviews', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
@@ -113,8 +133,10 @@ describe('FLEET.md request paths: global-frontends example', () => {
       },
       {
         app: 'bookinfo',
+        users: 'saopaulo',
         entry: 'saopaulo',
         hops: [
+          hop('users', 'ingress', 'saopaulo', ['saopaulo'], 'nearest', 'no'),
           hop('ingress', 'productpage', 'saopaulo', ['saopaulo'], 'prefer-local', 'no'),
           hop('productpage', 'details', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
           hop('productpage', 'reviews', 'saopaulo', ['saopaulo'], 'prefer-local', 'no'),
@@ -128,10 +150,10 @@ describe('FLEET.md request paths: global-frontends example', () => {
   test('the tables say so, and both ingress points are drawn', () => {
     const md = overviewOf(GLOBAL_FRONTENDS);
     const summary = section(md, '## Request paths');
-    assert.ok(summary.includes('| frankfurt (europe-west3) | frankfurt ingress gateway | bookinfo | 4 | 0 |'));
-    assert.ok(summary.includes('| saopaulo (southamerica-east1) | saopaulo ingress gateway | bookinfo | 4 | 2 |'));
-    assert.equal(md.includes('No ingress gateway in'), false);
-    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 8), [
+    assert.ok(summary.includes('| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 5 | 0 |'));
+    assert.ok(summary.includes('| saopaulo (southamerica-east1) | saopaulo (southamerica-east1) | bookinfo | 5 | 2 |'), 'a São Paulo user\'s first hop is in São Paulo');
+    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 9), [
+      '| users → ingress | saopaulo | saopaulo ingress gateway | nearest | no |',
       '| ingress → productpage | saopaulo | saopaulo (v1) | prefer-local | no |',
       '| productpage → details | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) |',
       '| productpage → reviews | saopaulo | saopaulo (v3) | prefer-local | no |',
@@ -140,7 +162,7 @@ describe('FLEET.md request paths: global-frontends example', () => {
     // The example has a global entry: one anycast address in front of both ingress gateways.
     assert.ok(md.includes('  global_entry --> frankfurt_ingress\n  global_entry --> saopaulo_ingress\n'));
     assert.ok(md.includes('  saopaulo_ingress -- "productpage" --> saopaulo_bookinfo\n'));
-    assert.ok(summary.includes('Users reach these ingress gateways through the global entry (bookinfo.example.com): Google\'s load balancer sends each user to the nearest one.'));
+    assert.ok(summary.includes('Entry point: the global entry (bookinfo.example.com, address `bookinfo-global-ip`) in front of the ingress gateways of frankfurt, saopaulo: Google\'s load balancer sends each user to the nearest healthy one.'));
   });
 });
 

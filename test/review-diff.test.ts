@@ -164,13 +164,14 @@ describe('diffRendered: a known change gives a known report', () => {
     const after = render(GLOBAL_FRONTENDS);
     const diff = diffRendered(base, after.rendered.files, { base: requestPaths(before.fleet), head: requestPaths(after.fleet) });
     assert.deepEqual(diff.paths, [
-      { app: 'bookinfo', entry: 'frankfurt', before: { hops: 5, crossRegion: 2 }, after: { hops: 4, crossRegion: 0 } },
-      { app: 'bookinfo', entry: 'saopaulo', before: undefined, after: { hops: 4, crossRegion: 2 } },
+      { app: 'bookinfo', users: 'frankfurt', before: { hops: 6, crossRegion: 2 }, after: { hops: 5, crossRegion: 0 } },
+      // The São Paulo user's first hop moves from Frankfurt to São Paulo.
+      { app: 'bookinfo', users: 'saopaulo', before: { hops: 6, crossRegion: 3 }, after: { hops: 5, crossRegion: 2 } },
     ]);
     const text = formatText(diff, LABELS);
-    assert.ok(text.includes('\nrequest path bookinfo, users near frankfurt: cross-region hops 2 of 5 → 0 of 4\nrequest path bookinfo, users near saopaulo: cross-region hops (none) → 2 of 4\n'), text);
+    assert.ok(text.includes('\nrequest path bookinfo, users near frankfurt: cross-region hops 2 of 6 → 0 of 5\nrequest path bookinfo, users near saopaulo: cross-region hops 3 of 6 → 2 of 5\n'), text);
     const md = formatMarkdown(diff, LABELS);
-    assert.ok(md.includes('| app | users near | before | after |\n|---|---|--:|--:|\n| bookinfo | frankfurt | 2 of 5 | 0 of 4 |\n| bookinfo | saopaulo | — | 2 of 4 |\n'), md);
+    assert.ok(md.includes('| app | users near | before | after |\n|---|---|--:|--:|\n| bookinfo | frankfurt | 2 of 6 | 0 of 5 |\n| bookinfo | saopaulo | 3 of 6 | 2 of 5 |\n'), md);
     assert.deepEqual(diffRendered(base, base, { base: requestPaths(before.fleet), head: requestPaths(before.fleet) }).paths, []);
   });
 

@@ -39,10 +39,10 @@ export interface PathCount {
   readonly crossRegion: number;
 }
 
-/** A request path whose hop counts changed: users near `entry`, through `app`. */
+/** A request path whose hop counts changed: users near `users`, through `app`. */
 export interface PathChange {
   readonly app: string;
-  readonly entry: string;
+  readonly users: string;
   /** Undefined when the path is new (no ingress there before). */
   readonly before?: PathCount;
   /** Undefined when the path is gone. */
@@ -106,14 +106,14 @@ export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth 
 /** Paths of either side whose counts differ, in head order, then the ones that are gone. */
 export function diffPaths({ base = [], head = [] }: PathsOfBoth): PathChange[] {
   const count = (p: RequestPath | undefined): PathCount | undefined => (p ? { hops: p.hops.length, crossRegion: p.crossRegionHops } : undefined);
-  const key = (p: RequestPath) => `${p.app}|${p.entry}`;
+  const key = (p: RequestPath) => `${p.app}|${p.users}`;
   const before = new Map(base.map((p) => [key(p), p]));
   const after = new Map(head.map((p) => [key(p), p]));
   const out: PathChange[] = [];
   for (const p of [...head, ...base.filter((b) => !after.has(key(b)))]) {
     const b = count(before.get(key(p)));
     const a = count(after.get(key(p)));
-    if (b?.hops !== a?.hops || b?.crossRegion !== a?.crossRegion) out.push({ app: p.app, entry: p.entry, before: b, after: a });
+    if (b?.hops !== a?.hops || b?.crossRegion !== a?.crossRegion) out.push({ app: p.app, users: p.users, before: b, after: a });
   }
   return out;
 }

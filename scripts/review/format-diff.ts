@@ -60,7 +60,7 @@ function summary(diff: FleetDiff): string[] {
   return lines;
 }
 
-const pathLabel = (p: PathChange): string => `${p.app}, users near ${p.entry}`;
+const pathLabel = (p: PathChange): string => `${p.app}, users near ${p.users}`;
 const countText = (c: PathCount | undefined): string => (c ? `${c.crossRegion} of ${c.hops}` : '(none)');
 
 /** Groups a cluster's changes by layer, keeping their order. */
@@ -121,7 +121,7 @@ export function formatMarkdown(diff: FleetDiff, labels: DiffLabels, options: Mar
   if (unchanged.length > 0) head.push(`Unchanged: ${unchanged.join(', ')}.`, '');
   if (diff.paths.length > 0) {
     head.push('Request paths (cross-region hops of all hops, see FLEET.md):', '', '| app | users near | before | after |', '|---|---|--:|--:|');
-    for (const p of diff.paths) head.push(`| ${p.app} | ${p.entry} | ${p.before ? countText(p.before) : '—'} | ${p.after ? countText(p.after) : '—'} |`);
+    for (const p of diff.paths) head.push(`| ${p.app} | ${p.users} | ${p.before ? countText(p.before) : '—'} | ${p.after ? countText(p.after) : '—'} |`);
     head.push('');
   }
   if (!hasChanges(diff)) head.push('**No change** to any cluster or to the overview.', '');
