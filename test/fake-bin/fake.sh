@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# One fake for gcloud, kubectl, flux, ssh-keyscan and gke-gcloud-auth-plugin, used by the bootstrap
+# tests (the wrappers beside this file pass their own name first). Plain bash, so a call costs a
+# few milliseconds rather than a Node start.
+#  - Appends {"tool","argv","stdin"?,"kubeconfigEnv"?} as one JSON line to $FAKE_LOG (stdin is read
+#    only for `-f -`).
+#  - Prints canned output: a kubeconfig for get-credentials, JSON for describe, a base64 token for
+#    `kubectl get … -o jsonpath={.data.token}`, kubectl 1.$FAKE_KUBECTL_MINOR (default 32) for
+#    `kubectl version`; exits 0.
+#  - $FAKE_FAIL, an extended regex matched against "tool args…" + newline + stdin, makes the call
+#    fail, echoing its stdin to stderr the way a careless tool might.
+set -u
+tool=$1
+shift
+
+json() {
+  local s=$1
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\t'/\\t}; s=${s//$'\r'/\\r}
+  printf '"%s"' "$s"
+}
+flag() {
+  local name=$1
+  shift
+  while (($#)); do
+    if [[ $1 == "$name" ]]; then printf '%s' "${2-}"; return; fi
+    shift
+  done
+}
+b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
+
+stdin=''
+has_stdin=0
+if [[ "$(flag -f "$@")" == "-" ]]; then
+  IFS= read -r -d '' stdin || true
+  has_stdin=1
+fi
+
+if [[ -n ${FAKE_LOG-} ]]; then
+  record="{\"tool\":$(json "$tool"),\"argv\":["
+  sep=''
+  for arg in "$@"; do record+="$sep$(json "$arg")"; sep=','; done
+  record+=']'
+  ((has_stdin)) && record+=",\"stdin\":$(json "$stdin")"
+  [[ -n ${KUBECONFIG-} ]] && record+=",\"kubeconfigEnv\":$(json "$KUBECONFIG")"
+  printf '%s}\n' "$record" >>"$FAKE_LOG"
+fi
+
+if [[ -n ${FAKE_FAIL-} && "$tool $*"$'\n'"$stdin" =~ $FAKE_FAIL ]]; then
+  printf 'error: fake failure of %s\n%s' "$tool" "$stdin" >&2
+  exit 1
+fi
+
+case $tool in
+  gcloud)
+    verb=${3-}
+    name=${4-}
+    if [[ $verb == get-credentials ]]; then
+      context="gke_$(flag --project "$@")_$(flag --region "$@")_${name}"
+      (umask 077 && printf 'apiVersion: v1\nkind: Config\ncurrent-context: %s\ncontexts:\n- name: %s\n  context: {cluster: %s, user: %s}\n' \
+        "$context" "$context" "$context" "$context" >"$KUBECONFIG")
+      printf 'Fetching cluster endpoint and auth data.\nkubeconfig entry generated for %s.\n' "$name" >&2
+    elif [[ $verb == describe ]]; then
+      # A stable address per cluster name.
+      octet=0
+      for ((i = 0; i < ${#name}; i++)); do octet=$(((octet + $(printf '%d' "'${name:i:1}")) % 250)); done
+      ca=$(b64 $'-----BEGIN CERTIFICATE-----\nfake CA of '"$name"$'\n-----END CERTIFICATE-----\n')
+      printf '{"name":"%s","endpoint":"203.0.113.%d","masterAuth":{"clusterCaCertificate":"%s"}}' "$name" $((octet + 1)) "$ca"
+    fi
+    ;;
+  kubectl)
+    dir=$(flag -k "$@")
+    if [[ -n $dir && ! -f $dir/kustomization.yaml ]]; then
+      printf 'error: must build at directory: not a valid directory: %s\n' "$dir" >&2
+      exit 1
+    fi
+    if [[ ${1-} == version ]]; then
+      printf '{"clientVersion":{"major":"1","minor":"%s"}}\n' "${FAKE_KUBECTL_MINOR:-32}"
+    elif [[ " $* " == *" get "* && " $* " == *" jsonpath={.data.token} "* ]]; then
+      b64 "fake-reader-token-for-$(flag --context "$@")"
+    elif [[ " $* " == *" wait "* ]]; then
+      echo 'condition met'
+    elif [[ " $* " == *" apply "* ]]; then
+      echo 'serverside-applied'
+    fi
+    ;;
+  ssh-keyscan)
+    printf '%s ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeHostKeyForTests\n' "${!#}"
+    ;;
+  flux)
+    echo '✔ install finished'
+    ;;
+esac
+exit 0
