@@ -1,15 +1,18 @@
 /** The pure parts of provisioning: request builder, diffs, network steps, plan, rendering, backoff. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { loadFleet } from '../config/load.ts';
 import type { Cluster, Fleet } from '../config/model.ts';
 import { applyItems } from '../scripts/provision/apply.ts';
 import { clusterDifferences } from '../scripts/provision/cluster-diff.ts';
 import { clusterRequest, type GkeCluster } from '../scripts/provision/cluster-request.ts';
 import { endpointsFromEnv, parseHostPort } from '../scripts/provision/endpoints.ts';
 import { formatDuration } from '../scripts/provision/format.ts';
+import { fleetSteps, sameMembership } from '../scripts/provision/fleet-steps.ts';
 import { commandLine, errorSummary, isNotFound } from '../scripts/provision/gcloud.ts';
 import { networkSteps } from '../scripts/provision/network-steps.ts';
-import { planCluster, planNetworkStep } from '../scripts/provision/plan.ts';
+import { planCluster, planGcloudStep } from '../scripts/provision/plan.ts';
 import { Progress } from '../scripts/provision/progress.ts';
 import { renderPlan } from '../scripts/provision/render.ts';
 import { backoffDelay, DEFAULT_TIMING, timingFromEnv } from '../scripts/provision/retry.ts';
@@ -18,6 +21,8 @@ import { Capture, defaultFleet } from './fake-gke/harness.ts';
 
 const fleet = defaultFleet();
 const [frankfurt, saopaulo] = fleet.clusters as [Cluster, Cluster];
+/** config/examples/global-frontends.yaml: the global entry on, config cluster frankfurt, both clusters serving. */
+const globalFleet = loadFleet(fileURLToPath(new URL('../config/examples/global-frontends.yaml', import.meta.url)));
 
 /** The default fleet with some fields changed (the loaded one is frozen). */
 function variant(gke: Partial<Fleet['gke']>, cluster: Partial<Cluster> = {}): { fleet: Fleet; cluster: Cluster } {
@@ -59,6 +64,17 @@ describe('clusterRequest', () => {
     assert.deepEqual(cluster.locations, ['europe-west3-a', 'europe-west3-b']);
     // The role label is derived; config cannot contradict it.
     assert.deepEqual(cluster.resourceLabels, { team: 'mesh', 'meshfleet-mesh': 'mesh1', 'meshfleet-role': 'primary' });
+  });
+
+  test('global-frontends: every cluster is registered to the fleet and has the Gateway API (the global entry turns both on)', () => {
+    assert.equal(globalFleet.gke.fleetRegistration, true);
+    assert.equal(globalFleet.gke.gatewayApi, true);
+    for (const c of globalFleet.clusters) {
+      const { cluster } = clusterRequest(globalFleet, c);
+      assert.deepEqual(cluster.fleet, { project: 'meshfleet-demo' }, c.name);
+      assert.equal(cluster.networkConfig?.gatewayApiConfig?.channel, 'CHANNEL_STANDARD', c.name);
+      assert.deepEqual(cluster.workloadIdentityConfig, { workloadPool: 'meshfleet-demo.svc.id.goog' }, c.name);
+    }
   });
 
   test('public nodes: no control-plane range is sent', () => {
@@ -143,16 +159,111 @@ describe('networkSteps', () => {
   test('a NAT is found inside its router; a subnet is judged by its ranges', () => {
     const steps = networkSteps(fleet);
     const nat = steps.find((s) => s.kind === 'nat')!;
-    assert.equal(planNetworkStep(nat, { name: 'mesh-vpc-europe-west3', nats: [] }).action, 'create');
-    assert.equal(planNetworkStep(nat, { nats: [{ name: 'mesh-vpc-europe-west3-nat', sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES' }] }).action, 'exists');
-    assert.equal(planNetworkStep(nat, null).action, 'create');
+    assert.equal(planGcloudStep(nat, { name: 'mesh-vpc-europe-west3', nats: [] }).action, 'create');
+    assert.equal(planGcloudStep(nat, { nats: [{ name: 'mesh-vpc-europe-west3-nat', sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES' }] }).action, 'exists');
+    assert.equal(planGcloudStep(nat, null).action, 'create');
     const subnet = steps.find((s) => s.kind === 'subnet')!;
-    const item = planNetworkStep(subnet, {
+    const item = planGcloudStep(subnet, {
       network: 'https://www.googleapis.com/compute/v1/projects/meshfleet-demo/global/networks/mesh-vpc', ipCidrRange: '10.10.0.0/20', privateIpGoogleAccess: true,
       secondaryIpRanges: [{ rangeName: 'frankfurt-pods', ipCidrRange: '10.100.0.0/16' }, { rangeName: 'frankfurt-services', ipCidrRange: '10.104.0.0/20' }],
     });
     assert.equal(item.action, 'differs');
     assert.deepEqual(item.differences, [{ field: 'secondaryIpRanges[frankfurt-pods]', want: '10.100.0.0/14', have: '10.100.0.0/16' }]);
+  });
+});
+
+describe('global entry steps', () => {
+  const number = '123456789012';
+  const steps = fleetSteps(globalFleet, globalFleet.clusters, number);
+  const step = (id: string) => steps.find((s) => s.id === id)!;
+
+  test('the health-check rule: Google\'s ranges to the serving clusters\' pods on the gateway ports, after the VPC', () => {
+    const rules = networkSteps(globalFleet).filter((s) => s.kind === 'firewall');
+    assert.deepEqual(rules.map((s) => s.name), ['mesh-vpc-mesh-internal', 'mesh-vpc-mesh-webhooks', 'mesh-vpc-lb-health-checks']);
+    const rule = rules[2]!;
+    assert.deepEqual(rule.needs, ['network:mesh-vpc']);
+    assert.equal(commandLine(rule.create), "gcloud compute firewall-rules create mesh-vpc-lb-health-checks --project=meshfleet-demo --network=mesh-vpc --direction=INGRESS --action=ALLOW --rules=tcp:80,tcp:443,tcp:15021 --source-ranges=35.191.0.0/16,130.211.0.0/22 --destination-ranges=10.100.0.0/14,10.108.0.0/14 --description='meshfleet: Google health checks and global load balancer proxies reach the ingress gateway pods' --format=json");
+    // gcloud's grouping of ports does not matter; a missing port or a wider destination does.
+    const live = {
+      network: 'https://www.googleapis.com/compute/v1/projects/meshfleet-demo/global/networks/mesh-vpc', direction: 'INGRESS',
+      sourceRanges: ['130.211.0.0/22', '35.191.0.0/16'], destinationRanges: ['10.100.0.0/14', '10.108.0.0/14'],
+      allowed: [{ IPProtocol: 'tcp', ports: ['80', '443', '15021'] }],
+    };
+    assert.equal(planGcloudStep(rule, live).action, 'exists');
+    assert.deepEqual(planGcloudStep(rule, { ...live, destinationRanges: undefined, allowed: [{ IPProtocol: 'tcp', ports: ['80'] }] }).differences.map((d) => d.field), ['destinationRanges', 'allowed']);
+  });
+
+  test('the default fleet has none of them', () => {
+    assert.deepEqual(fleetSteps(fleet), []);
+    assert.ok(!networkSteps(fleet).some((s) => s.name.endsWith('lb-health-checks')));
+  });
+
+  test('features after the clusters, bindings after their feature; one policy read for both bindings', () => {
+    assert.deepEqual(steps.map((s) => [s.id, s.needs]), [
+      ['feature:multiclusterservicediscovery', ['cluster:europe-west3/frankfurt', 'cluster:southamerica-east1/saopaulo']],
+      ['feature:multiclusteringress', ['feature:multiclusterservicediscovery', 'cluster:europe-west3/frankfurt']],
+      ['iam:roles/container.admin', ['feature:multiclusteringress']],
+      ['iam:roles/compute.networkViewer', ['feature:multiclusterservicediscovery']],
+    ]);
+    assert.deepEqual(steps.map((s) => commandLine(s.create)), [
+      'gcloud container fleet multi-cluster-services enable --project=meshfleet-demo',
+      'gcloud container fleet ingress enable --config-membership=projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt --project=meshfleet-demo',
+      'gcloud projects add-iam-policy-binding meshfleet-demo --member=serviceAccount:service-123456789012@gcp-sa-multiclusteringress.iam.gserviceaccount.com --role=roles/container.admin --condition=None --format=json',
+      "gcloud projects add-iam-policy-binding meshfleet-demo --member='serviceAccount:meshfleet-demo.svc.id.goog[gke-mcs/gke-mcs-importer]' --role=roles/compute.networkViewer --condition=None --format=json",
+    ]);
+    assert.equal(new Set(steps.filter((s) => s.kind === 'iam').map((s) => commandLine(s.describe))).size, 1);
+    // Only saopaulo selected: the config cluster is not in this run, so MCI waits for MCS only.
+    const onlySaopaulo = globalFleet.clusters.filter((c) => c.name === 'saopaulo');
+    assert.deepEqual(fleetSteps(globalFleet, onlySaopaulo)[1]!.needs, ['feature:multiclusterservicediscovery']);
+  });
+
+  test('multi-cluster ingress: the config membership is compared by location and name, the project by id or number', () => {
+    const mci = step('feature:multiclusteringress');
+    const feature = (configMembership?: string) => ({ name: 'x', spec: configMembership ? { multiclusteringress: { configMembership } } : {} });
+    assert.equal(planGcloudStep(mci, null).action, 'create');
+    assert.equal(planGcloudStep(mci, feature('projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt')).action, 'exists');
+    assert.equal(planGcloudStep(mci, feature(`projects/${number}/locations/europe-west3/memberships/frankfurt`)).action, 'exists');
+    const other = planGcloudStep(mci, feature('projects/meshfleet-demo/locations/global/memberships/frankfurt'));
+    assert.equal(other.action, 'differs');
+    assert.deepEqual(other.differences, [{
+      field: 'spec.multiclusteringress.configMembership',
+      want: 'projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt',
+      have: 'projects/meshfleet-demo/locations/global/memberships/frankfurt',
+    }]);
+    assert.equal(other.note, undefined);
+    assert.deepEqual(renderPlan([other]).slice(1), [
+      '  feature  multiclusteringress  global    differs (reported only; nothing is changed)',
+      '      config membership projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt',
+      '      spec.multiclusteringress.configMembership (want projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt, have projects/meshfleet-demo/locations/global/memberships/frankfurt)',
+      "      to change it (provision does not): gcloud container fleet ingress update --config-membership=projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt --project=meshfleet-demo (re-points the load balancer's config; traffic may be interrupted)",
+      '1 differ.',
+    ]);
+    assert.deepEqual(planGcloudStep(mci, feature()).differences.map((d) => d.have), ['unset']);
+    assert.ok(!sameMembership('projects/meshfleet-demo/locations/europe-west3/memberships/frankfurt', 'projects/other/locations/europe-west3/memberships/frankfurt', 'meshfleet-demo', number));
+  });
+
+  test('IAM: only an unconditional binding of the role holding the member counts', () => {
+    const viewer = step('iam:roles/compute.networkViewer');
+    const member = 'serviceAccount:meshfleet-demo.svc.id.goog[gke-mcs/gke-mcs-importer]';
+    const policy = (bindings: unknown[]) => ({ version: 3, etag: 'x', bindings });
+    assert.equal(planGcloudStep(viewer, policy([{ role: 'roles/compute.networkViewer', members: ['user:a@example.com', member] }])).action, 'exists');
+    assert.equal(planGcloudStep(viewer, policy([{ role: 'roles/compute.networkViewer', members: [member], condition: { title: 'until 2027' } }])).action, 'create');
+    assert.equal(planGcloudStep(viewer, policy([{ role: 'roles/compute.admin', members: [member] }])).action, 'create');
+    assert.equal(planGcloudStep(viewer, policy([])).action, 'create');
+  });
+
+  test('an unreadable item needs attention, with the reason', () => {
+    const item = planGcloudStep(step('feature:multiclusterservicediscovery'), new Error('gcloud container fleet multi-cluster-services describe: PERMISSION_DENIED'));
+    assert.equal(item.action, 'broken');
+    assert.equal(item.note, 'cannot read: gcloud container fleet multi-cluster-services describe: PERMISSION_DENIED');
+  });
+
+  test('gcloud says "not enabled" for a fleet feature that does not exist', () => {
+    assert.ok(isNotFound('ERROR: (gcloud.container.fleet.ingress.describe) Ingress Feature for project [meshfleet-demo] is not enabled\n'));
+    assert.ok(isNotFound('ERROR: (gcloud.container.fleet.multi-cluster-services.describe) Multi-cluster Services Feature for project [p] is not enabled\n'));
+    // A disabled API is a failure, not an absent feature.
+    assert.ok(!isNotFound('ERROR: (gcloud.container.fleet.ingress.describe) PERMISSION_DENIED: GKE Hub API has not been used in project p before or it is disabled.\n'));
+    assert.ok(!isNotFound('ERROR: (gcloud.projects.describe) Projects instance [p] not found: Resource not found.\n'));
   });
 });
 

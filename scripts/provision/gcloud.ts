@@ -1,11 +1,13 @@
 /**
- * Runs the gcloud CLI through zx for the network steps. @google-cloud/compute's current major
- * needs Node 22, and gcloud is what platform engineers already have and trust.
+ * Runs the gcloud CLI through zx for the network steps and the global entry's fleet features and
+ * IAM bindings. @google-cloud/compute's current major and current googleapis need Node 22,
+ * @google-cloud/gke-hub is not in the registry used here, and gcloud is what platform engineers
+ * already have and trust.
  */
 import { $, which } from 'zx';
 import type { ComputeTarget } from './endpoints.ts';
 
-/** What the network steps need from gcloud. */
+/** What the gcloud steps need from gcloud. */
 export interface Gcloud {
   /** The resource as JSON, or undefined when gcloud reports it does not exist. */
   describe(args: readonly string[]): Promise<Record<string, unknown> | undefined>;
@@ -60,9 +62,13 @@ export async function gcloudAccount(base: NodeJS.ProcessEnv = process.env, bin =
   return out.exitCode === 0 && account ? account : undefined;
 }
 
-/** gcloud's 404 wording ("The resource '…' was not found"). */
+/**
+ * gcloud's "absent" wordings: a Compute 404 ("The resource '…' was not found") and a fleet feature
+ * that is not enabled ("Ingress Feature for project [P] is not enabled": `container fleet … describe`
+ * turns the API's 404 into this).
+ */
 export function isNotFound(stderr: string): boolean {
-  return /\bwas not found\b|\bnotFound\b/.test(stderr);
+  return /\bwas not found\b|\bnotFound\b|\bFeature for project \[[^\]]*\] is not enabled\b/.test(stderr);
 }
 
 /** `gcloud compute networks create NAME: <gcloud's error>` on one line (progress output and warnings dropped). */

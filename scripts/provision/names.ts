@@ -47,6 +47,27 @@ export const routerName = (fleet: Pick<Fleet, 'network'>, region: string): strin
 /** Cloud NAT of a region: egress for private nodes (Flux clones git, images come from public registries). */
 export const natName = (fleet: Pick<Fleet, 'network'>, region: string): string => checkedName(`${fleet.network.name}-${region}-nat`);
 
+/** Firewall rule that lets Google's health checks and global load balancer proxies reach the ingress gateway pods. */
+export const healthCheckFirewallName = (fleet: Pick<Fleet, 'network'>): string => checkedName(`${fleet.network.name}-lb-health-checks`);
+
+/**
+ * `projects/P/locations/REGION/memberships/CLUSTER`: the fleet membership GKE makes for a cluster
+ * registered at creation (`Cluster.fleet.project`): named after the cluster, in its region.
+ */
+export const membershipPath = (project: string, cluster: Pick<Cluster, 'name' | 'region'>): string =>
+  `${locationPath(project, cluster.region)}/memberships/${cluster.name}`;
+
+/** GKE Hub feature ids (the fleet features the global entry needs; both live in location `global`). */
+export const MCS_FEATURE = 'multiclusterservicediscovery';
+export const MCI_FEATURE = 'multiclusteringress';
+
+/** The multi-cluster ingress service agent: Google makes it when the multiclusteringress API is enabled. */
+export const mciServiceAgent = (projectNumber: string): string =>
+  `serviceAccount:service-${projectNumber}@gcp-sa-multiclusteringress.iam.gserviceaccount.com`;
+
+/** The MCS importer's Kubernetes service account, as a Workload Identity principal. */
+export const mcsImporter = (project: string): string => `serviceAccount:${workloadPool(project)}[gke-mcs/gke-mcs-importer]`;
+
 /** Workload Identity pool of the project. */
 export const workloadPool = (project: string): string => `${project}.svc.id.goog`;
 

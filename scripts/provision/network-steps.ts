@@ -1,12 +1,14 @@
 /**
  * The network pieces the fleet needs, as gcloud commands: the VPC, a subnet per cluster with its
- * pod and service ranges, the firewall rules of the flat mesh network and, for private nodes, a
- * Cloud Router with Cloud NAT per region. Pure: builds commands, runs nothing.
+ * pod and service ranges, the firewall rules of the flat mesh network (and, with the global entry,
+ * the one for Google's load balancer) and, for private nodes, a Cloud Router with Cloud NAT per
+ * region. Pure: builds commands, runs nothing.
  */
+import { INGRESS } from '../../charts/istio/names.ts';
 import type { Cluster, Fleet } from '../../config/model.ts';
 import { compareField, type Difference } from './differences.ts';
 import {
-  meshFirewallName, natName, podsRangeName, routerName, servicesRangeName, subnetName, webhookFirewallName,
+  healthCheckFirewallName, meshFirewallName, natName, podsRangeName, routerName, servicesRangeName, subnetName, webhookFirewallName,
 } from './names.ts';
 
 export type NetworkKind = 'network' | 'subnet' | 'firewall' | 'router' | 'nat';
@@ -14,15 +16,15 @@ export type NetworkKind = 'network' | 'subnet' | 'firewall' | 'router' | 'nat';
 /** Live state of one resource as gcloud prints it (`--format=json`). */
 export type Described = Record<string, unknown>;
 
-/** One network resource: how to read it, how to create it, how to judge what exists. */
-export interface NetworkStep {
+/** One resource made with gcloud: how to read it, how to create it, how to judge what exists. */
+export interface GcloudStep<K extends string = string> {
   /** Unique id, also used in `needs`: `subnet:europe-west3/frankfurt`. */
   readonly id: string;
-  readonly kind: NetworkKind;
+  readonly kind: K;
   readonly name: string;
-  /** Region, or `global`. */
+  /** Region, `global`, or `project` (IAM). */
   readonly location: string;
-  /** Steps that must exist first. */
+  /** Plan items that must succeed first (steps or clusters). */
   readonly needs: readonly string[];
   /** gcloud arguments that print the resource as JSON (for a NAT: its router). */
   readonly describe: readonly string[];
@@ -32,10 +34,29 @@ export interface NetworkStep {
   readonly find: (described: Described) => Described | undefined;
   /** Fields of an existing resource that differ from config. */
   readonly differences: (live: Described) => Difference[];
+  /** Shown under the plan row: what the item is about when its name cannot say it (a member, a membership). */
+  readonly detail?: string;
+  /** When the resource differs: the command that would change it, for a human. Shown, never run. */
+  readonly remedy?: string;
+  /** Steps with the same key are created one at a time (one IAM policy is read-modify-write). */
+  readonly serial?: string;
 }
+
+/** One network resource. */
+export type NetworkStep = GcloudStep<NetworkKind>;
 
 /** Istio's sidecar-injector and validation webhooks listen here; GKE's own rules open only 443/10250. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
+
+/** Where Google's health checks and global load balancer proxies come from (Google's "firewall rules" for load balancing). */
+export const GOOGLE_LB_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+
+/**
+ * Ports of the ingress gateway pods the global load balancer reaches: the gateway chart's container
+ * ports for HTTP and HTTPS (80 and 443, the same as its Service ports) and the status port its
+ * health check probes (15021, `/healthz/ready`).
+ */
+export const INGRESS_POD_PORTS: readonly number[] = [INGRESS.httpPort, 443, INGRESS.statusPort];
 
 /**
  * Every network step for `clusters` (default: all) in dependency order. The VPC and the firewall
@@ -94,15 +115,31 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
   // Pods are alias IPs of their node's NIC, so a rule on the VMs covers pod-to-pod traffic too;
   // Istio's cross-cluster ports (15012 xDS, 15017 webhooks, 15443 east-west) are inside "all".
   const meshSources = fleet.clusters.flatMap((c) => [c.ranges.nodes, c.ranges.pods]);
-  steps.push(firewallStep(fleet, meshFirewallName(fleet), meshSources, 'all', networkId,
-    'meshfleet: nodes and pods of every fleet cluster reach each other (flat mesh network)'));
+  steps.push(firewallStep(fleet, meshFirewallName(fleet), networkId, {
+    sources: meshSources, rules: ['all'],
+    description: 'meshfleet: nodes and pods of every fleet cluster reach each other (flat mesh network)',
+  }));
 
   // A remote's API server calls the primary's istiod webhooks; GKE's automatic rules for private
   // control planes open only 443 and 10250, so Istio's GKE guide asks for 15017 explicitly.
   const controlPlanes = fleet.gke.privateNodes ? fleet.clusters.flatMap((c) => (c.ranges.controlPlane ? [c.ranges.controlPlane] : [])) : [];
   if (controlPlanes.length > 0) {
-    steps.push(firewallStep(fleet, webhookFirewallName(fleet), controlPlanes, `tcp:${ISTIOD_WEBHOOK_PORT}`, networkId,
-      'meshfleet: private GKE control planes reach the istiod webhooks'));
+    steps.push(firewallStep(fleet, webhookFirewallName(fleet), networkId, {
+      sources: controlPlanes, rules: [`tcp:${ISTIOD_WEBHOOK_PORT}`],
+      description: 'meshfleet: private GKE control planes reach the istiod webhooks',
+    }));
+  }
+
+  // The global entry's load balancer sends to the ingress gateway pods themselves (container-native
+  // NEGs: pod IP and port), from Google's ranges, which the VPC denies by default. Only the serving
+  // clusters' pod ranges are opened, for every serving cluster even when only some are selected.
+  const entry = fleet.globalEntry;
+  if (entry) {
+    const serving = fleet.clusters.filter((c) => entry.servingClusters.includes(c.name));
+    steps.push(firewallStep(fleet, healthCheckFirewallName(fleet), networkId, {
+      sources: [...GOOGLE_LB_RANGES], destinations: serving.map((c) => c.ranges.pods), rules: INGRESS_POD_PORTS.map((p) => `tcp:${p}`),
+      description: 'meshfleet: Google health checks and global load balancer proxies reach the ingress gateway pods',
+    }));
   }
 
   // Private nodes have no public IP: without NAT, Flux cannot clone the git repository and
@@ -146,16 +183,26 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
 /** Id of the subnet step of a cluster (a cluster's creation needs it). */
 export const subnetId = (cluster: Pick<Cluster, 'name' | 'region'>): string => `subnet:${cluster.region}/${subnetName(cluster)}`;
 
-function firewallStep(fleet: Fleet, name: string, sources: string[], rules: string, networkId: string, description: string): NetworkStep {
+/** What a firewall rule allows: from where, to where (default: every instance of the VPC), which protocols and ports. */
+interface FirewallRule {
+  readonly sources: readonly string[];
+  readonly destinations?: readonly string[];
+  /** gcloud `--rules` entries: `all`, `tcp:15017`, … */
+  readonly rules: readonly string[];
+  readonly description: string;
+}
+
+function firewallStep(fleet: Fleet, name: string, networkId: string, rule: FirewallRule): NetworkStep {
   const vpc = fleet.network.name;
-  const [protocol, ports] = rules.split(':') as [string, string | undefined];
+  const { sources, destinations, rules } = rule;
   return {
     id: `firewall:${name}`, kind: 'firewall', name, location: 'global', needs: [networkId],
     describe: ['compute', 'firewall-rules', 'describe', name, `--project=${fleet.project}`, '--format=json'],
     create: [
       'compute', 'firewall-rules', 'create', name, `--project=${fleet.project}`, `--network=${vpc}`,
-      '--direction=INGRESS', '--action=ALLOW', `--rules=${rules}`, `--source-ranges=${sources.join(',')}`,
-      `--description=${description}`, '--format=json',
+      '--direction=INGRESS', '--action=ALLOW', `--rules=${rules.join(',')}`, `--source-ranges=${sources.join(',')}`,
+      ...(destinations ? [`--destination-ranges=${destinations.join(',')}`] : []),
+      `--description=${rule.description}`, '--format=json',
     ],
     find: (d) => d,
     differences: (live) => {
@@ -163,9 +210,11 @@ function firewallStep(fleet: Fleet, name: string, sources: string[], rules: stri
       compareField(out, 'network', vpc, lastSegment(live.network));
       compareField(out, 'direction', 'INGRESS', live.direction);
       compareField(out, 'sourceRanges', sources, live.sourceRanges);
+      if (destinations) compareField(out, 'destinationRanges', destinations, live.destinationRanges);
+      // gcloud may group ports by protocol or not; compare as protocol:port pairs.
       const allowed = (live.allowed as { IPProtocol?: string; ports?: string[] }[] | undefined) ?? [];
       const liveRules = allowed.flatMap((a) => (a.ports?.length ? a.ports.map((p) => `${a.IPProtocol}:${p}`) : [a.IPProtocol ?? '']));
-      compareField(out, 'allowed', [ports ? `${protocol}:${ports}` : protocol], liveRules);
+      compareField(out, 'allowed', rules, liveRules);
       compareField(out, 'disabled', false, live.disabled);
       return out;
     },

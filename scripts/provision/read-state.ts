@@ -1,10 +1,14 @@
-/** Reads what exists: clusters through the GKE API, network resources through gcloud. Reads only. */
+/**
+ * Reads what exists: clusters through the GKE API; network resources, fleet features and IAM
+ * bindings through gcloud. Reads only.
+ */
 import type { ClusterManagerClient } from '@google-cloud/container';
-import type { Cluster } from '../../config/model.ts';
+import type { Cluster, Fleet } from '../../config/model.ts';
 import type { GkeCluster } from './cluster-request.ts';
+import { fleetSteps, MCI_AGENT_BINDING_ID, projectNumberOf, projectNumberRead, type FleetStep } from './fleet-steps.ts';
 import type { Gcloud } from './gcloud.ts';
 import { locationPath } from './names.ts';
-import type { Described, NetworkStep } from './network-steps.ts';
+import type { Described, GcloudStep } from './network-steps.ts';
 import { callOptions, withRetry, type RetryListener, type Timing } from './retry.ts';
 
 /**
@@ -28,8 +32,8 @@ export async function readClusters(
   return found;
 }
 
-/** Live state per step id: the described JSON, or `null` when absent. Steps sharing a describe run it once. */
-export async function readNetwork(gcloud: Gcloud, steps: readonly NetworkStep[]): Promise<Map<string, Described | null>> {
+/** Live state per step id: the described JSON, or `null` when absent. Steps sharing a describe run it once. Throws on the first failed read. */
+export async function readNetwork(gcloud: Gcloud, steps: readonly GcloudStep[]): Promise<Map<string, Described | null>> {
   const byCommand = new Map<string, Promise<Described | undefined>>();
   const state = new Map<string, Described | null>();
   await Promise.all(steps.map(async (step) => {
@@ -39,3 +43,40 @@ export async function readNetwork(gcloud: Gcloud, steps: readonly NetworkStep[])
   }));
   return state;
 }
+
+/** The fleet steps built with the live project number, and what exists of each. */
+export interface FleetState {
+  readonly steps: FleetStep[];
+  /** Per step id: the described JSON, `null` when absent, or the Error of a read that failed. */
+  readonly live: Map<string, Described | null | Error>;
+}
+
+/**
+ * Reads each fleet step's state and the project number (the multi-cluster ingress service agent's
+ * address contains it), then builds the steps with that number. A failed read is kept as the
+ * item's Error, so one unreadable item (an API not enabled, a missing permission) does not hide
+ * the others; without the number, only the service agent's binding needs attention.
+ */
+export async function readFleet(gcloud: Gcloud, fleet: Fleet, clusters: readonly Cluster[]): Promise<FleetState> {
+  if (!fleet.globalEntry) return { steps: [], live: new Map() };
+  // The reads do not depend on the project number (only the service agent's address does): all at once.
+  const reading = fleetSteps(fleet, clusters);
+  const byCommand = new Map<string, Promise<Described | null | Error>>();
+  const [number, described] = await Promise.all([
+    gcloud.describe(projectNumberRead(fleet.project)).then(
+      (d) => projectNumberOf(d) ?? new Error(`gcloud projects describe ${fleet.project}: no projectNumber in the answer`),
+      asError,
+    ),
+    Promise.all(reading.map((step) => {
+      const key = step.describe.join('\u0000');
+      if (!byCommand.has(key)) byCommand.set(key, gcloud.describe(step.describe).then((d) => d ?? null, asError));
+      return byCommand.get(key)!;
+    })),
+  ]);
+  const steps = fleetSteps(fleet, clusters, typeof number === 'string' ? number : undefined);
+  const live = new Map<string, Described | null | Error>(steps.map((step, n) => [step.id, described[n]!]));
+  if (number instanceof Error) live.set(MCI_AGENT_BINDING_ID, new Error(`the project number: ${number.message}`));
+  return { steps, live };
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));

@@ -21,7 +21,10 @@ const COUNT_TEXT: Record<Action, string> = {
   broken: 'need attention', unknown: 'to check', skipped: 'skipped',
 };
 
-/** The plan: one row per item (differences indented below it) and a closing count. */
+/**
+ * The plan: one row per item (below it, indented: its detail, its differences and, when it differs,
+ * the command that would change it) and a closing count.
+ */
 export function renderPlan(items: readonly PlanItem[]): string[] {
   const rows = items.map((i) => [i.kind, i.name, i.location, `${ACTION_TEXT[i.action]}${i.note ? `: ${i.note}` : ''}`]);
   const lines: string[] = [];
@@ -29,19 +32,23 @@ export function renderPlan(items: readonly PlanItem[]): string[] {
   lines.push(rendered[0]!);
   items.forEach((item, n) => {
     lines.push(rendered[n + 1]!);
+    if (item.kind !== 'cluster' && item.step.detail) lines.push(`      ${item.step.detail}`);
     for (const d of item.differences) lines.push(`      ${formatDifference(d)}`);
+    if (item.action === 'differs' && item.kind !== 'cluster' && item.step.remedy) lines.push(`      to change it (provision does not): ${item.step.remedy}`);
   });
   lines.push(`${countActions(items).map(([a, n]) => `${n} ${COUNT_TEXT[a]}`).join(', ')}.`);
   return lines;
 }
 
 /**
- * Every request a real run would send for `items`, in order: the reads, then each create (for a
- * cluster, the CreateCluster request as JSON). The poll calls (GetOperation) follow from the answers.
+ * Every request a real run would send for `items`, in order: the reads (`gcloudReads` first: reads
+ * that are no item's own, like the project number), then each create (for a cluster, the
+ * CreateCluster request as JSON). The poll calls (GetOperation) follow from the answers.
  */
-export function renderRequests(items: readonly PlanItem[], gkeReads: readonly string[]): string[] {
+export function renderRequests(items: readonly PlanItem[], gkeReads: readonly string[], gcloudReads: readonly (readonly string[])[] = []): string[] {
   const lines: string[] = ['Reads:'];
   for (const parent of gkeReads) lines.push(`  GKE ListClusters ${JSON.stringify({ parent })}`);
+  for (const args of gcloudReads) lines.push(`  ${commandLine(args)}`);
   const describes = new Set<string>();
   for (const item of items) {
     if (item.kind === 'cluster' || item.action === 'skipped') continue;

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadFleet } from '../../config/load.ts';
 import type { Fleet } from '../../config/model.ts';
-import type { Endpoints } from '../../scripts/provision/endpoints.ts';
+import type { ComputeTarget, Endpoints } from '../../scripts/provision/endpoints.ts';
 import type { Gcloud } from '../../scripts/provision/gcloud.ts';
 import { provision, type ProvisionOptions } from '../../scripts/provision/run.ts';
 import type { Timing } from '../../scripts/provision/retry.ts';
@@ -43,16 +43,23 @@ export interface RunResult {
 /** The default fleet, loaded once. */
 export const defaultFleet = (): Fleet => loadFleet(fileURLToPath(new URL('../../config/fleet.yaml', import.meta.url)));
 
-/** Runs provision against the fake GKE at `gke` (network steps skipped unless `gcloud` is given). */
-export async function runProvision(gke: string, options: Partial<Omit<ProvisionOptions, 'io' | 'endpoints'>> & { answer?: string } = {}): Promise<RunResult> {
+/**
+ * Runs provision against the fake GKE at `gke`. gcloud steps: skipped unless `gcloud` is given;
+ * then the network steps run as against a compute emulator, unless `compute` says otherwise
+ * (`{ mode: 'google' }` runs the global entry's fleet and IAM steps too, through `gcloud`).
+ */
+export async function runProvision(
+  gke: string, options: Partial<Omit<ProvisionOptions, 'io' | 'endpoints'>> & { answer?: string; compute?: ComputeTarget } = {},
+): Promise<RunResult> {
   const out = new Capture();
   const err = new Capture();
   const [host, port] = gke.split(':') as [string, string];
   const endpoints: Endpoints = {
     gkeEmulator: { host, port: Number(port) },
-    compute: options.gcloud ? { mode: 'emulator', url: 'http://unused/' } : { mode: 'skip', reason: 'GKE_EMULATOR_HOST is set and COMPUTE_EMULATOR_HOST is not' },
+    compute: options.compute
+      ?? (options.gcloud ? { mode: 'emulator', url: 'http://unused/' } : { mode: 'skip', reason: 'GKE_EMULATOR_HOST is set and COMPUTE_EMULATOR_HOST is not' }),
   };
-  const { answer, ...rest } = options;
+  const { answer, compute: _compute, ...rest } = options;
   const code = await provision({
     fleet: defaultFleet(), timing: FAST, yes: true, ...rest, endpoints,
     io: { out, err, input: input(answer) },

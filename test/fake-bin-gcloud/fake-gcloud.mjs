@@ -1,0 +1,257 @@
+/**
+ * A fake `gcloud` for the provisioning tests: the commands `npm run provision` runs (compute
+ * networks / subnets / firewall-rules / routers / nats describe+create, container fleet
+ * multi-cluster-services / ingress describe+enable, projects describe / get-iam-policy /
+ * add-iam-policy-binding, config get-value account), answered from a JSON state file the way
+ * gcloud answers: JSON on stdout, gcloud's own error wording on stderr, gcloud's exit codes.
+ *
+ * Environment:
+ *   FAKE_GCLOUD_STATE  the state file (created on first write): { projectNumber, compute, features, iamPolicy }
+ *   FAKE_GCLOUD_LOG    every call is appended here as a JSON line {argv, exit}
+ *   FAKE_GCLOUD_FAIL   a regex over "arg arg …": a matching call fails (exit 1) with a fake error
+ *
+ * Calls are serialized with a lock file, so parallel steps see a consistent state.
+ */
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+const STATE = process.env.FAKE_GCLOUD_STATE;
+if (!STATE) fatal(2, 'fake gcloud: FAKE_GCLOUD_STATE is not set');
+
+const positional = argv.filter((a) => !a.startsWith('--'));
+const flags = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => {
+  const eq = a.indexOf('=');
+  return eq < 0 ? [a.slice(2), true] : [a.slice(2, eq), a.slice(eq + 1)];
+}));
+const line = argv.join(' ');
+
+
+/** The command's answer: {exit, stdout?, stderr?, changed?}. */
+function handle(state) {
+  const project = flags.project;
+  const [group, ...rest] = positional;
+  if (group === 'config' && rest[0] === 'get-value' && rest[1] === 'account') return ok('tester@example.com\n');
+  if (group === 'compute') return compute(state, project, rest);
+  if (group === 'container' && rest[0] === 'fleet') return fleetFeature(state, project, rest.slice(1));
+  if (group === 'projects') return projects(state, rest);
+  return { exit: 2, stderr: `ERROR: (gcloud) Invalid choice: '${positional.join(' ')}' (the fake does not know it).\n` };
+}
+
+// ---- compute --------------------------------------------------------------------------------
+
+function compute(state, project, words) {
+  const region = flags.region;
+  const verb = words.includes('describe') ? 'describe' : words.includes('create') ? 'create' : undefined;
+  const name = words[words.indexOf(verb) + 1];
+  const kind = words.slice(0, words.indexOf(verb)).join(' ');
+  const collection = { networks: 'networks', 'networks subnets': 'subnetworks', 'firewall-rules': 'firewalls', routers: 'routers', 'routers nats': 'nats' }[kind];
+  if (!verb || !name || !collection || !project) return usage();
+  const scope = collection === 'subnetworks' || collection === 'routers' || collection === 'nats' ? `regions/${region}` : 'global';
+  const link = (c, n, s = scope) => `https://www.googleapis.com/compute/v1/projects/${project}/${s}/${c}/${n}`;
+  const path = (c, n, s = scope) => `projects/${project}/${s}/${c}/${n}`;
+  const notFound = (p) => ({ exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) Could not fetch resource:\n - The resource '${p}' was not found\n\n` });
+  state.compute ??= {};
+
+  if (collection === 'nats') {
+    // A NAT lives inside its router (`gcloud compute routers describe` shows it).
+    const router = state.compute[path('routers', flags.router)];
+    if (!router) return notFound(path('routers', flags.router));
+    if (router.nats.some((n) => n.name === name)) return alreadyExists(path('routers', flags.router));
+    router.nats.push({
+      name, natIpAllocateOption: flags['auto-allocate-nat-external-ips'] ? 'AUTO_ONLY' : 'MANUAL_ONLY',
+      sourceSubnetworkIpRangesToNat: flags['nat-all-subnet-ip-ranges'] ? 'ALL_SUBNETWORKS_ALL_IP_RANGES' : 'LIST_OF_SUBNETWORKS',
+    });
+    return { ...ok(''), changed: true };
+  }
+
+  const key = path(collection, name);
+  if (verb === 'describe') return state.compute[key] ? ok(json(state.compute[key])) : notFound(key);
+  if (state.compute[key]) return alreadyExists(key);
+  const network = flags.network ? link('networks', flags.network, 'global') : undefined;
+  const common = { kind: `compute#${collection.replace(/s$/, '')}`, name, selfLink: link(collection, name) };
+  const list = (v) => (typeof v === 'string' ? v.split(',') : undefined);
+  let resource;
+  switch (collection) {
+    case 'networks':
+      resource = { ...common, autoCreateSubnetworks: flags['subnet-mode'] !== 'custom', routingConfig: { routingMode: String(flags['bgp-routing-mode'] ?? 'regional').toUpperCase() } };
+      break;
+    case 'subnetworks':
+      if (!state.compute[path('networks', flags.network, 'global')]) return notFound(path('networks', flags.network, 'global'));
+      resource = {
+        ...common, network, region: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}`, ipCidrRange: flags.range,
+        secondaryIpRanges: (list(flags['secondary-range']) ?? []).map((r) => ({ rangeName: r.split('=')[0], ipCidrRange: r.split('=')[1] })),
+        privateIpGoogleAccess: flags['enable-private-ip-google-access'] === true,
+      };
+      break;
+    case 'firewalls': {
+      if (!state.compute[path('networks', flags.network, 'global')]) return notFound(path('networks', flags.network, 'global'));
+      // gcloud sends one `allowed` entry per --rules item.
+      const allowed = list(flags.rules).map((r) => {
+        const [IPProtocol, port] = r.split(':');
+        return port ? { IPProtocol, ports: [port] } : { IPProtocol };
+      });
+      resource = {
+        ...common, network, direction: flags.direction ?? 'INGRESS', priority: 1000, allowed, sourceRanges: list(flags['source-ranges']),
+        ...(flags['destination-ranges'] ? { destinationRanges: list(flags['destination-ranges']) } : {}),
+        description: flags.description ?? '', disabled: false,
+      };
+      break;
+    }
+    case 'routers':
+      if (!state.compute[path('networks', flags.network, 'global')]) return notFound(path('networks', flags.network, 'global'));
+      resource = { ...common, network, nats: [] };
+      break;
+  }
+  state.compute[key] = resource;
+  return { ...ok(json(resource)), changed: true };
+}
+
+// ---- fleet features -------------------------------------------------------------------------
+
+const FEATURES = {
+  'multi-cluster-services': { id: 'multiclusterservicediscovery', display: 'Multi-cluster Services' },
+  ingress: { id: 'multiclusteringress', display: 'Ingress' },
+};
+
+function fleetFeature(state, project, [group, verb]) {
+  const feature = FEATURES[group];
+  if (!feature || !project) return usage();
+  state.features ??= {};
+  const existing = state.features[feature.id];
+  switch (verb) {
+    case 'describe':
+      // `describe` turns the API's 404 into this sentence.
+      return existing ? ok(json(existing)) : { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) ${feature.display} Feature for project [${project}] is not enabled\n` };
+    case 'enable': {
+      let spec = {};
+      if (feature.id === 'multiclusteringress') {
+        const membership = flags['config-membership'];
+        // gcloud would prompt for it; prompts are off.
+        if (typeof membership !== 'string') return { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) argument --config-membership: Must be specified.\n` };
+        if (!/^projects\/[^/]+\/locations\/[^/]+\/memberships\/[^/]+$/.test(membership)) return usage();
+        spec = { multiclusteringress: { configMembership: membership } };
+      }
+      // Like gcloud: an enabled feature is left exactly as it is (a different config membership too).
+      if (existing) return { exit: 0, stderr: `${feature.display} Feature for project [${project}] is already enabled\n` };
+      state.features[feature.id] = {
+        name: `projects/${project}/locations/global/features/${feature.id}`,
+        resourceState: { state: 'ACTIVE' }, spec, state: { state: { code: 'OK' } },
+      };
+      return { exit: 0, stderr: `Waiting for Feature ${feature.display} to be created...done.\n`, changed: true };
+    }
+    default:
+      return usage();
+  }
+}
+
+// ---- projects -------------------------------------------------------------------------------
+
+function projects(state, [verb, project]) {
+  state.iamPolicy ??= { version: 1, etag: 'BwYAAAAAAAA=', bindings: [] };
+  const policy = state.iamPolicy;
+  switch (verb) {
+    case 'describe':
+      return ok(json({ projectId: project, projectNumber: String(state.projectNumber ?? '123456789012'), lifecycleState: 'ACTIVE', name: project }));
+    case 'get-iam-policy':
+      return ok(json(policy));
+    case 'add-iam-policy-binding': {
+      const { member, role, condition } = flags;
+      if (typeof member !== 'string' || typeof role !== 'string') return usage();
+      // gcloud asks which condition when the policy has conditional bindings; prompts are off.
+      if (condition === undefined && policy.bindings.some((b) => b.condition)) {
+        return { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) Adding a binding without specifying a condition to a policy containing conditions is prohibited in non-interactive mode. Run the command again with \`--condition=None\`\n` };
+      }
+      let binding = policy.bindings.find((b) => b.role === role && !b.condition);
+      if (!binding) policy.bindings.push((binding = { role, members: [] }));
+      if (!binding.members.includes(member)) binding.members.push(member);
+      policy.etag = Buffer.from(String(Date.now())).toString('base64');
+      return { ...ok(json(policy)), stderr: `Updated IAM policy for project [${project}].\n`, changed: true };
+    }
+    default:
+      return usage();
+  }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+function ok(stdout) {
+  return { exit: 0, stdout };
+}
+
+function alreadyExists(path) {
+  return { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) Could not fetch resource:\n - The resource '${path}' already exists\n\n` };
+}
+
+function usage() {
+  return { exit: 2, stderr: `ERROR: (gcloud.${commandPath()}) the fake cannot parse: ${line}\n` };
+}
+
+/** `compute.firewall-rules.create`: the command words, as gcloud names itself in errors. */
+function commandPath() {
+  const words = [];
+  for (const w of positional) {
+    words.push(w);
+    if (['describe', 'create', 'enable', 'get-iam-policy', 'add-iam-policy-binding', 'get-value'].includes(w)) break;
+  }
+  return words.join('.');
+}
+
+function json(value) {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function readState() {
+  return existsSync(STATE) ? JSON.parse(readFileSync(STATE, 'utf8')) : {};
+}
+
+function writeState(state) {
+  writeFileSync(`${STATE}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${STATE}.tmp`, STATE);
+}
+
+/** Runs `fn` holding `<state>.lock` (exclusive create); a lock older than 10 s is stale. */
+function withLock(fn) {
+  const lock = `${STATE}.lock`;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10_000) rmSync(lock, { force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      if (tries > 5000) fatal(1, 'fake gcloud: lock timeout');
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function fatal(code, message) {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+// Last, so every constant above is initialized.
+withLock(() => {
+  const state = readState();
+  let result;
+  if (process.env.FAKE_GCLOUD_FAIL && new RegExp(process.env.FAKE_GCLOUD_FAIL).test(line)) {
+    result = { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) fake failure: the test asked this command to fail\n` };
+  } else {
+    result = handle(state);
+    if (result.changed) writeState(state);
+  }
+  if (process.env.FAKE_GCLOUD_LOG) appendFileSync(process.env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: result.exit })}\n`);
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.exit;
+});
