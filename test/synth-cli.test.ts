@@ -3,6 +3,7 @@
  * re-runs rewrite nothing, stale files go, foreign directories are never replaced.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -67,6 +68,15 @@ describe('synth CLI', () => {
     ]);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.deepEqual(snapshot(out), before);
+  });
+
+  test('output piped into a reader that stops early (`| head -1`) is no crash', () => {
+    const out = join(tempDir(), 'dist');
+    const cmd = `"${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'scripts/synth.ts')}" --config "${DEFAULT_FLEET}" --out "${out}" | head -1; exit \${PIPESTATUS[0]}`;
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^synth: 2 clusters/);
   });
 
   test('refuses to replace a directory it did not write', () => {

@@ -27,6 +27,13 @@ export function parseCli<O extends Options>(argv: string[], options: O, usage: s
  * anything else prints its message (a stack only with MESHFLEET_DEBUG=1) and exits 1.
  */
 export async function runMain(main: () => Promise<number | void> | number | void): Promise<void> {
+  // `npm run synth | head` closes the pipe early; that is the reader's choice, not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   try {
     const code = await main();
     process.exitCode = code ?? 0;
