@@ -13,6 +13,8 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_ALIASES = 100;
 /** Deepest nesting we accept; real config is < 10 levels. */
 export const MAX_DEPTH = 32;
+/** Syntax errors listed before the rest are summarized (the first ones usually explain the others). */
+const MAX_YAML_ERRORS = 20;
 
 export interface YamlSource {
   readonly file: string;
@@ -65,13 +67,21 @@ export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
     return fail(`cannot parse YAML (got ${err instanceof RangeError ? 'nesting too deep' : String(err)}, expected a plain config file)`);
   }
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, col: pos.col, path: '', message: `invalid YAML (got ${firstLine(e.message)}, expected well-formed YAML)` };
-      }),
-    };
+    // The parser recovers from a stack overflow on deep nesting and reports it as an error.
+    const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+    if (overflow) {
+      const pos = lineCounter.linePos(overflow.pos[0]);
+      return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`, pos.line, pos.col);
+    }
+    const problems = doc.errors.slice(0, MAX_YAML_ERRORS).map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { file, line: pos.line, col: pos.col, path: '', message: `invalid YAML (got ${firstLine(e.message)}, expected well-formed YAML)` };
+    });
+    if (doc.errors.length > MAX_YAML_ERRORS) {
+      const last = problems[problems.length - 1]!;
+      problems.push({ ...last, message: `invalid YAML (got ${doc.errors.length - MAX_YAML_ERRORS} more errors, expected well-formed YAML; fix the first ones)` });
+    }
+    return { ok: false, problems };
   }
   let data: unknown;
   try {

@@ -101,6 +101,11 @@ describe('loader: hostile and malformed input fails fast with a message', () => 
     const dir = tempDir();
     assert.throws(() => loadFleet(dir), /not a file \(got a directory, expected a YAML file\)/);
   });
+  test('a flood of syntax errors is cut short', () => {
+    const problems = problemsOf(']\n'.repeat(100));
+    assert.equal(problems.length, 21);
+    assert.equal(problems[20], 'F:20:1 (document): invalid YAML (got 80 more errors, expected well-formed YAML; fix the first ones)');
+  });
   test('malformed YAML', () => {
     assert.deepEqual(problemsOf('project: [unclosed\n'), ['F:2:1 (document): invalid YAML (got "Flow sequence in block collection must be sufficiently indented and end with a ]", expected well-formed YAML)']);
   });
@@ -128,6 +133,9 @@ describe('loader: hostile and malformed input fails fast with a message', () => 
   });
   test('deep nesting is refused without a stack overflow', () => {
     assert.deepEqual(problemsOf(`project: ${'['.repeat(100000)}${']'.repeat(100000)}\n`), ['F:1:1 (document): nesting too deep (got more than 32 levels, expected a plain config file)']);
+    const seqs = problemsOf(`project:\n  ${'- '.repeat(400000)}x\n`);
+    assert.equal(seqs.length, 1);
+    assert.match(seqs[0]!, /^F:2:\d+ \(document\): nesting too deep \(got more than 32 levels, expected a plain config file\)$/);
     const block = Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
     assert.deepEqual(problemsOf(`${block} 1\n`), ['F:1:1 (document): nesting too deep (got more than 32 levels, expected a plain config file)']);
   });
