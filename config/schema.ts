@@ -24,38 +24,27 @@ const cidr = () => z.cidrv4({ error: 'an IPv4 CIDR range such as 10.0.0.0/20' })
 const count = (max: number) => z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(max, { error: `a number <= ${max}` });
 
 export const GitSchema = z.strictObject({
-  /** Repository Flux clones. Flux accepts ssh://, https:// and http:// URLs (not scp-style `git@host:path`). */
-  url: z.string({ error: 'an ssh://, https:// or http:// URL' }).regex(/^(ssh|https|http):\/\/[^\s]+$/, { error: 'an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path)' }),
-  /** Branch Flux follows. */
-  branch: z.string().min(1, { error: 'a branch name' }).regex(/^[^\s~^:?*\[\\]+$/, { error: 'a git branch name' }).default('main'),
-  /** How often Flux polls the repository. */
-  interval: duration().default('1m'),
-  /** Secret in flux-system that holds the git credentials (created by `npm run bootstrap`). */
-  secretName: dnsLabel().default('flux-system'),
+  url: z.string({ error: 'an ssh://, https:// or http:// URL' }).regex(/^(ssh|https|http):\/\/[^\s]+$/, { error: 'an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path)' }).describe('Repository Flux clones. Flux accepts ssh://, https:// and http:// URLs (not scp-style `git@host:path`).'),
+  branch: z.string().min(1, { error: 'a branch name' }).regex(/^[^\s~^:?*\[\\]+$/, { error: 'a git branch name' }).default('main').describe('Branch Flux follows.'),
+  interval: duration().default('1m').describe('How often Flux polls the repository.'),
+  secretName: dnsLabel().default('flux-system').describe('Secret in flux-system that holds the git credentials (created by `npm run bootstrap`).'),
 });
 
 export const FluxSchema = z.strictObject({
-  /** Flux release installed by `npm run bootstrap`. */
-  version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'a Flux release tag such as v2.9.4' }).default('v2.9.4'),
-  /** Reconcile interval of every layer Kustomization. */
-  interval: duration().default('10m'),
-  /** Health-check timeout of every layer Kustomization. */
-  timeout: duration().default('5m'),
+  version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'a Flux release tag such as v2.9.4' }).default('v2.9.4').describe('Flux release installed by `npm run bootstrap`.'),
+  interval: duration().default('10m').describe('Reconcile interval of every layer Kustomization.'),
+  timeout: duration().default('5m').describe('Health-check timeout of every layer Kustomization.'),
 });
 
 export const NetworkSchema = z.strictObject({
-  /** Name of the shared VPC every cluster lives in. */
-  name: dnsLabel(),
+  name: dnsLabel().describe('Name of the shared VPC every cluster lives in.'),
 });
 
 export const MeshSchema = z.strictObject({
-  /** Istio mesh ID; identical in every cluster. */
-  id: dnsLabel().default('mesh1'),
-  /** SPIFFE trust domain of workload identities (used by AuthorizationPolicy principals). */
-  trustDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'a trust domain such as cluster.local' }).default('cluster.local'),
+  id: dnsLabel().default('mesh1').describe('Istio mesh ID; identical in every cluster.'),
+  trustDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'a trust domain such as cluster.local' }).default('cluster.local').describe('SPIFFE trust domain of workload identities (used by AuthorizationPolicy principals).'),
   istio: z.strictObject({
-    /** Istio release; pins every Istio chart. */
-    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'an Istio version such as 1.30.3' }).default('1.30.3'),
+    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'an Istio version such as 1.30.3' }).default('1.30.3').describe('Istio release; pins every Istio chart.'),
     /**
      * Where the charts come from: an OCI registry prefix (`oci://…`, one OCIRepository per chart)
      * or a classic Helm repository (`https://…`). The old storage.googleapis.com location is being retired.
@@ -67,55 +56,39 @@ export const MeshSchema = z.strictObject({
    * `multi-network`: each cluster is its own network; cross-cluster traffic goes through east-west gateways.
    */
   networkModel: z.enum(['flat', 'multi-network'], { error: 'flat or multi-network' }).default('flat'),
-  /** Istio network name used by every cluster in the flat model. */
-  network: dnsLabel().default('network1'),
+  network: dnsLabel().default('network1').describe('Istio network name used by every cluster in the flat model.'),
 });
 
 /** Fleet-wide GKE settings used by `npm run provision`. */
 export const GkeSchema = z.strictObject({
-  /** Private nodes (no public node IPs); needs `ranges.controlPlane` on each cluster. */
-  privateNodes: z.boolean().default(true),
-  /** Register every cluster to the project's GKE fleet (needed by multi-cluster Services and Gateways). */
-  fleetRegistration: z.boolean().default(false),
-  /** Enable the GKE Gateway API (standard channel) on every cluster. */
-  gatewayApi: z.boolean().default(false),
+  privateNodes: z.boolean().default(true).describe('Private nodes (no public node IPs); needs `ranges.controlPlane` on each cluster.'),
+  fleetRegistration: z.boolean().default(false).describe('Register every cluster to the project\'s GKE fleet (needed by multi-cluster Services and Gateways).'),
+  gatewayApi: z.boolean().default(false).describe('Enable the GKE Gateway API (standard channel) on every cluster.'),
 });
 
 export const NodePoolSchema = z.strictObject({
   name: dnsLabel(),
-  /** GCE machine type. */
-  machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'a machine type such as e2-standard-4' }).default('e2-standard-4'),
-  /** Autoscaling bounds, per zone. */
-  minNodes: count(1000).default(1),
+  machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'a machine type such as e2-standard-4' }).default('e2-standard-4').describe('GCE machine type.'),
+  minNodes: count(1000).default(1).describe('Autoscaling bounds, per zone.'),
   maxNodes: count(1000).default(3),
-  /** Spot VMs: cheaper, can be reclaimed. */
-  spot: z.boolean().default(false),
+  spot: z.boolean().default(false).describe('Spot VMs: cheaper, can be reclaimed.'),
   diskSizeGb: z.number().int({ error: 'a whole number' }).min(10, { error: 'a number >= 10' }).max(65536, { error: 'a number <= 65536' }).default(100),
 });
 
 export const ClusterSchema = z.strictObject({
   name: dnsLabel(),
   region: z.string({ error: 'a GCP region such as europe-west3' }).regex(REGION, { error: 'a GCP region such as europe-west3' }),
-  /** Node zones; defaults to the region's zones chosen by GKE. Each must belong to `region`. */
-  zones: z.array(z.string().regex(ZONE, { error: 'a GCP zone such as europe-west3-a' })).optional(),
-  /** `primary` runs istiod; `remote` is served by the istiod of `primary`. */
-  role: z.enum(['primary', 'remote'], { error: 'primary or remote' }),
-  /** For a remote: the primary cluster whose istiod serves it. */
-  primary: dnsLabel().optional(),
-  /** Istio network; defaults to `mesh.network` (flat) or the cluster name (multi-network). */
-  network: dnsLabel().optional(),
+  zones: z.array(z.string().regex(ZONE, { error: 'a GCP zone such as europe-west3-a' })).optional().describe('Node zones; defaults to the region\'s zones chosen by GKE. Each must belong to `region`.'),
+  role: z.enum(['primary', 'remote'], { error: 'primary or remote' }).describe('`primary` runs istiod; `remote` is served by the istiod of `primary`.'),
+  primary: dnsLabel().optional().describe('For a remote: the primary cluster whose istiod serves it.'),
+  network: dnsLabel().optional().describe('Istio network; defaults to `mesh.network` (flat) or the cluster name (multi-network).'),
   ranges: z.strictObject({
-    /** The cluster's subnet (node IPs) in the VPC. */
-    nodes: cidr(),
-    /** Secondary range for pod IPs (alias IPs). */
-    pods: cidr(),
-    /** Secondary range for Service ClusterIPs. */
-    services: cidr(),
-    /** /28 for the private control plane endpoint. */
-    controlPlane: cidr().optional(),
+    nodes: cidr().describe('The cluster\'s subnet (node IPs) in the VPC.'),
+    pods: cidr().describe('Secondary range for pod IPs (alias IPs).'),
+    services: cidr().describe('Secondary range for Service ClusterIPs.'),
+    controlPlane: cidr().optional().describe('/28 for the private control plane endpoint.'),
   }),
-  /** Run an Istio ingress gateway here. Defaults to true for primaries, false for remotes. */
-  ingress: z.boolean().optional(),
+  ingress: z.boolean().optional().describe('Run an Istio ingress gateway here. Defaults to true for primaries, false for remotes.'),
   /**
    * Static internal IP of the east-west gateway (inside `ranges.nodes`). Required on a primary that
    * serves remotes: a remote's injection webhook must point at an IP, not a hostname.
@@ -123,8 +96,7 @@ export const ClusterSchema = z.strictObject({
   eastWestAddress: z.ipv4({ error: 'an IPv4 address such as 10.10.0.250' }).optional(),
   releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR'),
   nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]),
-  /** GCP resource labels on the cluster. */
-  labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}),
+  labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}).describe('GCP resource labels on the cluster.'),
 });
 
 /** Per-cluster overrides of one workload placed in that cluster. */
@@ -133,8 +105,7 @@ export const PlacementSchema = z.strictObject({
   autoscaling: z.strictObject({
     min: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
     max: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
-    /** Target average CPU utilization, percent of the request. */
-    targetCpu: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(80),
+    targetCpu: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(80).describe('Target average CPU utilization, percent of the request.'),
   }).optional(),
   resources: z.lazy(() => ResourcesSchema).optional(),
 });
@@ -151,17 +122,13 @@ export const TrafficSchema = z.strictObject({
    * `spread`: balance evenly over every endpoint in every cluster.
    */
   locality: z.enum(['prefer-local', 'spread'], { error: 'prefer-local or spread' }).optional(),
-  /** Per-version weights in percent (sum 100); routes by version subsets. */
-  weights: z.record(dnsLabel(), z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(100, { error: 'a number <= 100' })).optional(),
+  weights: z.record(dnsLabel(), z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(100, { error: 'a number <= 100' })).optional().describe('Per-version weights in percent (sum 100); routes by version subsets.'),
 });
 
 export const FleetAppSchema = z.strictObject({
-  /** The app's definition file (services, workloads, calls), relative to this file. */
-  definition: z.string().min(1, { error: 'a path to the app definition file' }),
-  /** Per-service traffic policy for this fleet. */
-  traffic: z.record(dnsLabel(), TrafficSchema).default({}),
-  /** cluster → workload → overrides (`{}` for none). */
-  placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())),
+  definition: z.string().min(1, { error: 'a path to the app definition file' }).describe('The app\'s definition file (services, workloads, calls), relative to this file.'),
+  traffic: z.record(dnsLabel(), TrafficSchema).default({}).describe('Per-service traffic policy for this fleet.'),
+  placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())).describe('cluster → workload → overrides (`{}` for none).'),
 });
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -174,29 +141,20 @@ const gcpName = (what: string) => z.string({ error: what }).regex(GCP_NAME, { er
  */
 export const GlobalEntrySchema = z.strictObject({
   enabled: z.boolean().default(true),
-  /** The fleet cluster that holds the multi-cluster Gateway objects; must serve (have ingress). */
-  configCluster: dnsLabel(),
-  /** Hostnames the load balancer answers for. */
-  hostnames: z.array(z.string({ error: 'a hostname' }).regex(HOSTNAME, { error: 'a hostname such as shop.example.com or *.example.com' })).min(1, { error: 'at least one hostname' }),
+  configCluster: dnsLabel().describe('The fleet cluster that holds the multi-cluster Gateway objects; must serve (have ingress).'),
+  hostnames: z.array(z.string({ error: 'a hostname' }).regex(HOSTNAME, { error: 'a hostname such as shop.example.com or *.example.com' })).min(1, { error: 'at least one hostname' }).describe('Hostnames the load balancer answers for.'),
   tls: z.strictObject({
-    /** Serve HTTPS (and redirect HTTP to it). */
-    enabled: z.boolean().default(true),
-    /** Certificate Manager certificate map holding the certificates (no key material in git). */
-    certificateMap: gcpName('a certificate map name').optional(),
+    enabled: z.boolean().default(true).describe('Serve HTTPS (and redirect HTTP to it).'),
+    certificateMap: gcpName('a certificate map name').optional().describe('Certificate Manager certificate map holding the certificates (no key material in git).'),
   }).optional(),
-  /** Name of the reserved global static IP address. */
-  address: gcpName('a global address name'),
-  /** Optional Cloud Armor security policy name. */
-  securityPolicy: gcpName('a Cloud Armor policy name').optional(),
-  /** Backend service timeout in seconds. */
-  backendTimeoutSec: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(86400, { error: 'a number <= 86400' }).default(30),
+  address: gcpName('a global address name').describe('Name of the reserved global static IP address.'),
+  securityPolicy: gcpName('a Cloud Armor policy name').optional().describe('Optional Cloud Armor security policy name.'),
+  backendTimeoutSec: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(86400, { error: 'a number <= 86400' }).default(30).describe('Backend service timeout in seconds.'),
 });
 
 export const FleetSchema = z.strictObject({
-  /** JSON schema pointer for editors that read it from the document (optional). */
-  $schema: z.string().optional(),
-  /** GCP project id that hosts the VPC and every cluster. */
-  project: z.string({ error: 'a GCP project id' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }),
+  $schema: z.string().optional().describe('JSON schema pointer for editors that read it from the document (optional).'),
+  project: z.string({ error: 'a GCP project id' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }).describe('GCP project id that hosts the VPC and every cluster.'),
   git: GitSchema,
   flux: FluxSchema.prefault({}),
   network: NetworkSchema,
