@@ -44,9 +44,15 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>): W
   rmSync(staging, { recursive: true, force: true });
   try {
     const rewritten = new Set(written);
+    // Each folder once: a recursive mkdir per file cost a fifth of the write time at 100 clusters.
+    const folders = new Set<string>();
     for (const [path, content] of files) {
       const target = join(staging, path);
-      mkdirSync(dirname(target), { recursive: true });
+      const folder = dirname(target);
+      if (!folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
       if (rewritten.has(path)) writeFileSync(target, content);
       else linkOrCopy(existing.get(path)!, target);
     }

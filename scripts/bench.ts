@@ -1,0 +1,221 @@
+/**
+ * npm run bench -- [--sizes LIST] [--runs N] [--no-overview] [--no-cli] [--timeout S] [--work-dir DIR] [--no-write] [--report FILE]
+ * Synth at fleet scale against the serialization floor (DESIGN.md § Performance). For each size,
+ * a synthetic fleet (scripts/bench/synthetic-fleet.ts) is synthesized in fresh processes, and the
+ * same objects are written again by a process that only serializes them with `yaml` (the floor).
+ * Then the default fleet's `synth` CLI, cold and re-run. Prints the tables and writes them, with
+ * the machine and the targets, into docs/benchmarks.md.
+ */
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { floorInput } from './bench/floor.ts';
+import { limits, median, medianReport, ROOT, run, runChild, runNode, TimeoutError } from './bench/measure.ts';
+import { cliTable, loadAverage, machine, phasesTable, sizesTable, targets, targetsTable, type CliResult, type Measured, type SizeOutcome } from './bench/report.ts';
+import { parseSize, sizeLabel, writeSyntheticFleet, type SyntheticFleetSize } from './bench/synthetic-fleet.ts';
+import { parseCli, runMain } from './lib/cli.ts';
+import { listFiles } from './lib/write-tree.ts';
+
+const DEFAULT_SIZES = '2x8,20x20,100x20';
+const DEFAULT_REPORT = 'docs/benchmarks.md';
+
+const USAGE = `Usage: npm run bench -- [--sizes LIST] [--runs N] [--no-overview] [--no-cli] [--timeout S] [--work-dir DIR] [--no-write] [--report FILE]
+
+Measures synth against the serialization floor on synthetic fleets, each run in a fresh
+process (node --import tsx): wall time, CPU time, peak RSS, objects and files; and the
+floor, a process that writes the same objects into the same files with \`yaml\` alone.
+Then \`synth\` of the default fleet, cold and re-run with nothing changed. Prints medians
+and writes them, with the machine and the targets, into the report.
+
+Options:
+  --sizes LIST     CLUSTERSxSERVICES, comma-separated (default: ${DEFAULT_SIZES})
+  --runs N         runs per measurement, medians reported (default: 3)
+  --no-overview    leave FLEET.md out of synth and floor alike: the cluster folders only
+  --no-cli         skip the default fleet's synth CLI measurements
+  --timeout S      stop a process after S seconds; its size is reported as stopped (default: 300)
+  --work-dir DIR   where fleets and outputs are written (default: /dev/shm when there is one,
+                   so that disk time, the same for synth and floor, neither hides nor adds
+                   noise to the difference; else the system's temporary directory)
+  --no-write       print only; leave the report file alone
+  --report FILE    report to update (default: ${DEFAULT_REPORT}); only its section for
+                   this mode (with or without FLEET.md) is replaced
+  -h, --help       show this help
+
+Run it on an otherwise idle machine: the load average is printed before and after.
+Exit codes: 0 measured (whether or not the targets are met), 1 error, 2 bad usage.`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SYNTH_CHILD = join(here, 'bench/synth-child.ts');
+const FLOOR_CHILD = join(here, 'bench/floor-child.ts');
+
+await runMain(() => {
+  const args = parseCli(process.argv.slice(2), {
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    'no-overview': { type: 'boolean' },
+    'no-cli': { type: 'boolean' },
+    timeout: { type: 'string' },
+    'work-dir': { type: 'string' },
+    'no-write': { type: 'boolean' },
+    report: { type: 'string' },
+  }, USAGE);
+  const sizes = (args.sizes ?? DEFAULT_SIZES).split(',').map(parseSize);
+  const runs = Number(args.runs ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number >= 1 (got ${args.runs})`);
+  const timeout = Number(args.timeout ?? 300);
+  if (!(timeout > 0)) throw new Error(`--timeout: a number of seconds > 0 (got ${args.timeout})`);
+  limits.timeoutMs = timeout * 1000;
+  const overview = !args['no-overview'];
+  const mode = overview ? 'synth as the CLI runs it, FLEET.md included' : 'cluster folders only (`--no-overview`: no FLEET.md, in synth and floor alike)';
+
+  const workDir = resolve(args['work-dir'] ?? defaultWorkDir());
+
+  const loadBefore = loadAverage();
+  console.log(`machine: ${machine()}`);
+  console.log(`load average before: ${loadBefore}; ${runs} run${runs === 1 ? '' : 's'} per measurement, medians; ${mode}; written below ${workDir}`);
+  mkdirSync(workDir, { recursive: true });
+  const work = mkdtempSync(join(workDir, 'meshfleet-bench-'));
+  try {
+    const results = sizes.map((size) => measureSize(join(work, sizeLabel(size)), size, runs, overview));
+    const cli = args['no-cli'] ? undefined : measureCli(join(work, 'cli'), runs);
+    const report = [
+      `Machine: ${machine()}. Load average (1, 5, 15 min) before / after: ${loadBefore} / ${loadAverage()}.`,
+      `${runs} run${runs === 1 ? '' : 's'} per measurement, medians. Fleets: ${mode}. Files written below ${workDir}.`,
+      '',
+      sizesTable(results),
+      '',
+      'Where the time goes (medians, in-process; *start* is node + tsx before the first line runs):',
+      '',
+      phasesTable(results),
+      ...(cli ? ['', cliTable(cli)] : []),
+      '',
+      targetsTable(targets(results, cli)),
+    ].join('\n');
+    console.log(`\n${report}\n`);
+    if (!args['no-write']) {
+      const file = resolve(ROOT, args.report ?? DEFAULT_REPORT);
+      const command = `npm run bench -- --sizes ${sizes.map(sizeLabel).join(',')} --runs ${runs}${overview ? '' : ' --no-overview'}${args['no-cli'] ? ' --no-cli' : ''}`;
+      writeReport(file, overview ? 'with-overview' : 'no-overview', `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\`.\n\n${report}`);
+      console.log(`wrote ${file}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+/** /dev/shm (memory) when writable, else the system's temporary directory. */
+function defaultWorkDir(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** Synth and floor, `runs` times each, interleaved; then one re-synth into the last output. */
+function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overview: boolean): SizeOutcome {
+  const config = writeSyntheticFleet(join(dir, 'config'), size);
+  const flags = overview ? [] : ['--no-overview'];
+  const floorFile = join(dir, 'floor-input.json');
+  const synths: Measured[] = [];
+  const floors: Measured[] = [];
+  let out = '';
+  try {
+    for (let i = 0; i < runs; i++) {
+      if (out) rmSync(out, { recursive: true, force: true });
+      out = join(dir, `synth-${i}`);
+      synths.push(runChild(SYNTH_CHILD, [config, out, ...flags]));
+      if (i === 0) {
+        // The floor's input: the objects synth just wrote, read back from its files.
+        const input = floorInput(out);
+        if (input.objects !== synths[0]!.objects || input.files.length !== synths[0]!.files) {
+          throw new Error(`floor input has ${input.objects} objects in ${input.files.length} files, synth wrote ${synths[0]!.objects} in ${synths[0]!.files}`);
+        }
+        writeFileSync(floorFile, JSON.stringify(input));
+      }
+      const floorOut = join(dir, `floor-${i}`);
+      floors.push(runChild(FLOOR_CHILD, [floorFile, floorOut]));
+      rmSync(floorOut, { recursive: true, force: true });
+    }
+    const again = runChild(SYNTH_CHILD, [config, out, ...flags]);
+    const synth = medianReport(synths);
+    const floor = medianReport(floors);
+    console.log(`${sizeLabel(size)}: ${synth.objects} objects, synth ${Math.round(synth.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms (${(synth.wallMs / floor.wallMs).toFixed(2)}×)`);
+    return { clusters: size.clusters, services: size.services, synth, floor, resynth: { written: again.written, wallMs: again.wallMs } };
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+    console.log(`${sizeLabel(size)}: ${err.message}; stopped`);
+    return { clusters: size.clusters, services: size.services, timeoutMs: err.limitMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The default fleet through the real CLI: cold (tsx cache warm, and off), via npm, re-synth. */
+function measureCli(dir: string, runs: number): CliResult {
+  mkdirSync(dir, { recursive: true });
+  const synth = ['scripts/synth.ts', '--config', 'config/fleet.yaml', '--quiet', '--out'];
+  const cold: number[] = [];
+  const noCache: number[] = [];
+  const npm: number[] = [];
+  const nodeTsx: number[] = [];
+  const plus: number[] = [];
+  const hasNpm = (() => {
+    try {
+      run('npm', ['--version']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  let out = '';
+  for (let i = 0; i < runs; i++) {
+    out = join(dir, `cold-${i}`);
+    cold.push(runNode([...synth, out]).wallMs);
+    noCache.push(runNode([...synth, join(dir, `nocache-${i}`)], { TSX_DISABLE_CACHE: '1' }).wallMs);
+    if (hasNpm) npm.push(run('npm', ['run', '--silent', 'synth', '--', '--quiet', '--out', join(dir, `npm-${i}`)]).wallMs);
+    nodeTsx.push(runNode(['-e', '0']).wallMs);
+    plus.push(runNode(['--input-type=module', '-e', "await import('cdk8s-plus-27')"]).wallMs);
+  }
+  const snapshot = () => new Map([...listFiles(out)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
+  const before = snapshot();
+  const again = runNode([...synth.filter((a) => a !== '--quiet'), out]);
+  const written = /(\d+) written/.exec(again.stdout);
+  if (!written) throw new Error(`no summary in synth's output:\n${again.stdout}`);
+  const after = snapshot();
+  const touched = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).length;
+  return {
+    coldMs: median(cold),
+    coldNoCacheMs: median(noCache),
+    npmRunMs: hasNpm ? median(npm) : undefined,
+    nodeTsxMs: median(nodeTsx),
+    plusImportMs: median(plus),
+    resynthWritten: Number(written[1]),
+    resynthTouched: touched,
+    resynthMs: again.wallMs,
+  };
+}
+
+/**
+ * Replaces this mode's generated section of the report (between its bench markers), keeping
+ * everything else; a missing section is appended.
+ */
+function writeReport(file: string, mode: string, generated: string): void {
+  const begin = `<!-- bench:begin ${mode} (generated by \`npm run bench\`; replaced up to bench:end) -->`;
+  const end = `<!-- bench:end ${mode} -->`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = '# Benchmarks\n';
+  }
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  const section = `${begin}\n${generated}\n${end}`;
+  if (from >= 0 && to > from) text = `${text.slice(0, from)}${section}${text.slice(to + end.length)}`;
+  else text = `${text.trimEnd()}\n\n${section}\n`;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
