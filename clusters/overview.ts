@@ -150,36 +150,79 @@ export interface RequestPath {
 const running = (p: PlacedWorkload): boolean => p.autoscaling !== undefined || (p.replicas ?? 1) > 0;
 
 /**
- * The clusters that serve a call to `svc` from `caller` under locality routing:
- * - `spread`: every cluster that runs the service;
- * - `prefer-local`: the clusters of the caller's region that run it (Istio's locality is region
- *   and zone, not cluster), else those of the region the DestinationRule fails over to
- *   (`failoverRegions`), else of the nearest region that runs it (`regionDistance`).
- * With per-version weights, each routed version is chosen this way and the results are merged.
- * Fleet order.
+ * Where each service of one app runs, indexed once, and where a call to it is served under
+ * locality routing, memoized per caller region (Istio's locality is region and zone, not cluster,
+ * so every caller in a region gets the same answer). Keeps request paths linear in fleet size.
  */
-export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller: Cluster): string[] {
-  const placements = app.placements.filter((p) => p.workload.service === svc.name && running(p));
-  const groups = svc.weights
-    ? Object.entries(svc.weights).filter(([, w]) => w > 0).map(([v]) => placements.filter((p) => p.workload.version === v))
-    : [placements];
-  const chosen = new Set<string>();
-  for (const group of groups) {
-    const candidates = fleet.clusters.filter((c) => group.some((p) => p.cluster === c.name));
-    for (const c of svc.locality === 'spread' ? candidates : preferLocal(fleet, candidates, caller)) chosen.add(c.name);
+class AppRouting {
+  private readonly failover: Map<string, string>;
+  private readonly runningOf = new Map<string, PlacedWorkload[]>();
+  private readonly versions = new Map<string, string[]>();
+  private readonly served = new Map<string, string[]>();
+  private readonly order: Map<string, number>;
+
+  constructor(private readonly fleet: Fleet, app: App) {
+    this.failover = new Map(failoverRegions(fleet).map((f) => [f.from, f.to]));
+    this.order = new Map(fleet.clusters.map((c, i) => [c.name, i]));
+    for (const p of app.placements) {
+      if (!running(p)) continue;
+      const list = this.runningOf.get(p.workload.service) ?? [];
+      list.push(p);
+      this.runningOf.set(p.workload.service, list);
+      const key = `${p.cluster}|${p.workload.service}`;
+      this.versions.set(key, [...(this.versions.get(key) ?? []), p.workload.version]);
+    }
   }
-  return fleet.clusters.filter((c) => chosen.has(c.name)).map((c) => c.name);
+
+  /** Versions of `service` running in `cluster`, definition order. */
+  versionsIn(service: string, cluster: string): string[] {
+    return this.versions.get(`${cluster}|${service}`) ?? [];
+  }
+
+  /**
+   * The clusters that serve a call to `svc` from `caller`:
+   * - `spread`: every cluster that runs the service;
+   * - `prefer-local`: the clusters of the caller's region that run it, else those of the region
+   *   the DestinationRule fails over to (`failoverRegions`), else of the nearest region that runs
+   *   it (`regionDistance`).
+   * With per-version weights, each routed version is chosen this way and the results are merged.
+   * Fleet order.
+   */
+  servedBy(svc: AppService, caller: Cluster): string[] {
+    const key = `${svc.name}|${caller.region}`;
+    let result = this.served.get(key);
+    if (!result) {
+      const placements = this.runningOf.get(svc.name) ?? [];
+      const groups = svc.weights
+        ? Object.entries(svc.weights).filter(([, w]) => w > 0).map(([v]) => placements.filter((p) => p.workload.version === v))
+        : [placements];
+      const chosen = new Set<string>();
+      for (const group of groups) {
+        const names = new Set(group.map((p) => p.cluster));
+        const candidates = this.fleet.clusters.filter((c) => names.has(c.name));
+        for (const c of svc.locality === 'spread' ? candidates : this.preferLocal(candidates, caller)) chosen.add(c.name);
+      }
+      result = [...chosen].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+      this.served.set(key, result);
+    }
+    return result;
+  }
+
+  private preferLocal(candidates: Cluster[], caller: Cluster): Cluster[] {
+    const inRegion = (region: string) => candidates.filter((c) => c.region === region);
+    const local = inRegion(caller.region);
+    if (local.length > 0) return local;
+    const failover = this.failover.get(caller.region);
+    if (failover && inRegion(failover).length > 0) return inRegion(failover);
+    const nearest = [...new Set(candidates.map((c) => c.region))]
+      .sort((a, b) => regionDistance(caller.region, a) - regionDistance(caller.region, b) || a.localeCompare(b))[0];
+    return nearest ? inRegion(nearest) : [];
+  }
 }
 
-function preferLocal(fleet: Fleet, candidates: Cluster[], caller: Cluster): Cluster[] {
-  const inRegion = (region: string) => candidates.filter((c) => c.region === region);
-  const local = inRegion(caller.region);
-  if (local.length > 0) return local;
-  const failover = failoverRegions(fleet).find((f) => f.from === caller.region)?.to;
-  if (failover && inRegion(failover).length > 0) return inRegion(failover);
-  const nearest = [...new Set(candidates.map((c) => c.region))]
-    .sort((a, b) => regionDistance(caller.region, a) - regionDistance(caller.region, b) || a.localeCompare(b))[0];
-  return nearest ? inRegion(nearest) : [];
+/** The clusters that serve a call to `svc` from `caller` under locality routing (see AppRouting.servedBy). */
+export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller: Cluster): string[] {
+  return new AppRouting(fleet, app).servedBy(svc, caller);
 }
 
 /**
@@ -192,26 +235,30 @@ export function entryFor(fleet: Fleet, near: Cluster): Cluster | undefined {
 }
 
 /**
- * For each app with ingress and each cluster of the fleet: the hops of a request of users near
- * that cluster — first to the nearest ingress gateway, then depth first through the call graph
- * from the ingress service. A call served by several clusters continues from each of them.
+ * For each app with ingress and each region of the fleet: the hops of a request of users near the
+ * region's first cluster — first to the nearest ingress gateway, then depth first through the call
+ * graph from the ingress service. A call served by several clusters continues from each region of
+ * them (calls from the same region are served alike, so each is listed once).
  */
 export function requestPaths(fleet: Fleet): RequestPath[] {
   const paths: RequestPath[] = [];
+  const regions = new Map<string, Cluster>();
+  for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
-    for (const near of fleet.clusters) {
+    const routing = new AppRouting(fleet, app);
+    for (const near of regions.values()) {
       const entry = entryFor(fleet, near);
       if (!entry) continue;
       const hops: Hop[] = [{ caller: 'users', callee: 'ingress', from: near.name, servedBy: [entry.name], locality: 'nearest', crossRegion: entry.region === near.region ? 'no' : 'yes' }];
       const seen = new Set<string>();
       const visit = (caller: string, callee: string, from: Cluster, stack: readonly string[]) => {
-        const key = `${caller}|${from.name}|${callee}`;
+        const key = `${caller}|${from.region}|${callee}`;
         if (seen.has(key) || stack.includes(callee)) return;
         seen.add(key);
         const svc = app.services.find((s) => s.name === callee);
         if (!svc) return;
-        const servedBy = clustersServing(fleet, app, svc, from);
+        const servedBy = routing.servedBy(svc, from);
         const remote = servedBy.filter((c) => findCluster(fleet, c).region !== from.region);
         const crossRegion = remote.length === 0 ? 'no' : remote.length === servedBy.length ? 'yes' : 'some';
         hops.push({ caller, callee, from: from.name, servedBy, locality: svc.locality, crossRegion });
@@ -224,12 +271,15 @@ export function requestPaths(fleet: Fleet): RequestPath[] {
   return paths;
 }
 
+/** Above this many clusters FLEET.md keeps the request-path summary and leaves out the hop tables. */
+const HOP_TABLES_UP_TO_CLUSTERS = 12;
+
 function requestPathSection(fleet: Fleet): string[] {
   const paths = requestPaths(fleet);
   if (paths.length === 0) return [];
   const lines = ['## Request paths', ''];
   lines.push(
-    'Where a request of users near each cluster goes, hop by hop: first to the nearest ingress gateway, then under locality routing: `prefer-local`',
+    'Where a request of users in each region goes, hop by hop: first to the nearest ingress gateway, then under locality routing: `prefer-local`',
     "stays in the caller's region when the service runs there, else fails over to the nearest region that runs",
     'it; `spread` balances over every cluster that runs it. Each cross-region hop adds latency (and',
     'inter-region traffic cost) to the requests that take it.',
@@ -248,13 +298,18 @@ function requestPathSection(fleet: Fleet): string[] {
     lines.push(`| ${users.name} (${users.region}) | ${landing} | ${p.app} | ${p.hops.length} | ${p.crossRegionHops} |`);
   }
   lines.push('');
+  if (fleet.clusters.length > HOP_TABLES_UP_TO_CLUSTERS) {
+    lines.push(`Hop-by-hop tables are left out for fleets of more than ${HOP_TABLES_UP_TO_CLUSTERS} clusters; the counts above include every hop.`, '');
+    return lines;
+  }
   for (const p of paths) {
     const app = fleet.apps.find((a) => a.name === p.app)!;
+    const routing = new AppRouting(fleet, app);
     const users = findCluster(fleet, p.users);
     lines.push(`### \`${p.app}\`: users near ${users.name} (${users.region})`, '');
     lines.push('| call | from | served by | routing | cross-region |', '|---|---|---|---|---|');
     for (const h of p.hops) {
-      const served = h.caller === 'users' ? `${h.servedBy[0]} ingress gateway` : h.servedBy.map((c) => `${c} (${versionsIn(app, h.callee, c).join(', ')})`).join(', ');
+      const served = h.caller === 'users' ? `${h.servedBy[0]} ingress gateway` : h.servedBy.map((c) => `${c} (${routing.versionsIn(h.callee, c).join(', ')})`).join(', ');
       const remote = h.servedBy.filter((c) => findCluster(fleet, c).region !== findCluster(fleet, h.from).region);
       const cross = h.crossRegion === 'no' ? 'no' : h.crossRegion === 'yes' ? `**yes** (${remote.join(', ')})` : `**some requests** (${remote.join(', ')})`;
       lines.push(`| ${h.caller} → ${h.callee} | ${h.from} | ${h.servedBy.length > 1 ? 'any of ' : ''}${served || 'nothing: no running pod'} | ${h.locality} | ${cross} |`);
@@ -262,9 +317,4 @@ function requestPathSection(fleet: Fleet): string[] {
     lines.push('', `${p.crossRegionHops} cross-region hop${p.crossRegionHops === 1 ? '' : 's'} of ${p.hops.length}.`, '');
   }
   return lines;
-}
-
-/** Versions of `service` running in `cluster`, definition order. */
-function versionsIn(app: App, service: string, cluster: string): string[] {
-  return app.placements.filter((p) => p.cluster === cluster && p.workload.service === service && running(p)).map((p) => p.workload.version);
 }
