@@ -36,9 +36,10 @@ export function renderOverview(fleet: Fleet): string {
   for (const app of fleet.apps) {
     lines.push(`## App \`${app.name}\` (namespace \`${app.namespace}\`)`, '');
     lines.push(`| workload | ${fleet.clusters.map((c) => c.name).join(' | ')} |`, `|---|${fleet.clusters.map(() => '---').join('|')}|`);
+    const placement = new Map(app.placements.map((p) => [`${p.cluster}|${p.workload.name}`, p]));
     for (const w of app.workloads) {
       const cells = fleet.clusters.map((c) => {
-        const p = app.placements.find((x) => x.cluster === c.name && x.workload.name === w.name);
+        const p = placement.get(`${c.name}|${w.name}`);
         return p ? replicasText(p) : '';
       });
       lines.push(`| ${w.name} | ${cells.join(' | ')} |`);
@@ -244,6 +245,7 @@ export function requestPaths(fleet: Fleet): RequestPath[] {
   const paths: RequestPath[] = [];
   const regions = new Map<string, Cluster>();
   for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
+  const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
     const routing = new AppRouting(fleet, app);
@@ -259,10 +261,16 @@ export function requestPaths(fleet: Fleet): RequestPath[] {
         const svc = app.services.find((s) => s.name === callee);
         if (!svc) return;
         const servedBy = routing.servedBy(svc, from);
-        const remote = servedBy.filter((c) => findCluster(fleet, c).region !== from.region);
+        const remote = servedBy.filter((c) => byName.get(c)!.region !== from.region);
         const crossRegion = remote.length === 0 ? 'no' : remote.length === servedBy.length ? 'yes' : 'some';
         hops.push({ caller, callee, from: from.name, servedBy, locality: svc.locality, crossRegion });
-        for (const next of svc.calls) for (const at of servedBy) visit(callee, next, findCluster(fleet, at), [...stack, callee]);
+        // Calls continue from each region that serves this one (one cluster stands for its region).
+        const nextFrom = new Map<string, Cluster>();
+        for (const at of servedBy) {
+          const cluster = byName.get(at)!;
+          if (!nextFrom.has(cluster.region)) nextFrom.set(cluster.region, cluster);
+        }
+        for (const next of svc.calls) for (const at of nextFrom.values()) visit(callee, next, at, [...stack, callee]);
       };
       visit('ingress', app.ingress.service, entry, []);
       paths.push({ app: app.name, users: near.name, entry: entry.name, hops, crossRegionHops: hops.filter((h) => h.crossRegion !== 'no').length });
