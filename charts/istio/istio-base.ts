@@ -39,6 +39,6 @@ export class IstioBase extends Chart {
       },
     });
     this.source = new IstioChartSource(this, 'sources', { charts: props.charts, version: props.version, use: props.use });
-    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', source: this.source, values: props.values });
+    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', source: this.source, values: props.values, webhooks: true });
   }
 }

@@ -12,13 +12,18 @@ export interface IstioReleaseProps {
   readonly values: Record<string, unknown>;
   /** How often helm-controller checks for drift and new chart versions. @default '30m' */
   readonly interval?: string;
+  /**
+   * The chart renders admission webhooks that istiod patches at run time (`base`, `istiod`), so
+   * drift detection must leave those fields alone. @default false
+   */
+  readonly webhooks?: boolean;
 }
 
 /**
  * One Istio chart as a Flux HelmRelease. Drift detection is on, so a deleted or edited object is
- * restored, except the webhook fields istiod itself owns: it writes the caBundle and flips the
- * validation failurePolicy at run time (istio/istio#44285, #57643), so those are ignored rather
- * than fought over.
+ * restored, except, in charts with webhooks, the fields istiod itself owns: it writes the caBundle
+ * and flips the validation failurePolicy at run time (istio/istio#44285, #57643), so those are
+ * ignored rather than fought over.
  */
 export class IstioRelease extends Construct {
   readonly release: HelmRelease;
@@ -35,10 +40,10 @@ export class IstioRelease extends Construct {
         upgrade: { remediation: { retries: 3 } },
         driftDetection: {
           mode: 'enabled',
-          ignore: [
+          ignore: props.webhooks ? [
             { paths: ['/webhooks/0/clientConfig/caBundle', '/webhooks/0/failurePolicy'], target: { kind: 'ValidatingWebhookConfiguration' } },
             { paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'MutatingWebhookConfiguration' } },
-          ],
+          ] : undefined,
         },
         values: props.values,
       },

@@ -24,7 +24,7 @@ export interface IstiodProps extends ChartProps {
 export class Istiod extends Chart {
   constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
-    new IstioRelease(this, 'istiod', { release: 'istiod', namespace: ISTIO_NAMESPACE, chart: 'istiod', source: props.source, values: props.values });
+    new IstioRelease(this, 'istiod', { release: 'istiod', namespace: ISTIO_NAMESPACE, chart: 'istiod', source: props.source, values: props.values, webhooks: true });
     if (props.readerToken) {
       // Lives here, not in the base layer: the token controller deletes a token Secret whose
       // service account does not exist yet, and `base` creates that account.
