@@ -42,7 +42,8 @@ await runMain(() => {
     const ms = Math.round(performance.now() - started);
     console.log(`synth: ${fleet.clusters.length} clusters, ${objects} objects (${perCluster}), ${rendered.files.size} files → ${out}`);
     console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms`);
-    for (const path of summary.written) console.log(`  ~ ${path}`);
+    const added = new Set(summary.added);
+    for (const path of summary.written) console.log(`  ${added.has(path) ? '+' : '~'} ${path}`);
     for (const path of summary.removed) console.log(`  - ${path}`);
   }
 });

@@ -55,5 +55,5 @@ test('the validation is real: a bad field fails', async () => {
   const broken = structuredClone(dr) as K8sObject & { spec: { trafficPolicy: { outlierDetection: { consecutive5xxErrors: unknown } } } };
   broken.spec.trafficPolicy.outlierDetection.consecutive5xxErrors = 'five';
   const Model = await modelOf(broken);
-  assert.throws(() => new Model(broken as never).validate());
+  assert.throws(() => new Model(broken as never).validate(), /consecutive5xxErrors must be integer/);
 });

@@ -31,6 +31,7 @@ describe('synth CLI', () => {
     const first = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^synth: 2 clusters, \d+ objects \(frankfurt \d+, saopaulo \d+\), \d+ files → /);
+    assert.match(first.stdout, /\n {2}\+ FLEET\.md\n/, 'new files are marked +');
     const before = snapshot(out);
     const second = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(second.status, 0);
@@ -38,14 +39,16 @@ describe('synth CLI', () => {
     assert.deepEqual(snapshot(out), before, 'same bytes, inodes and mtimes');
   });
 
-  test('stale files are removed', () => {
+  test('stale files are removed, hand edits overwritten', () => {
     const out = join(tempDir(), 'dist');
     assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
     mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
     writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), 'old');
+    writeFileSync(join(out, 'FLEET.md'), 'edited by hand');
     const r = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /1 removed/);
+    assert.match(r.stdout, /1 written, \d+ unchanged, 1 removed/);
+    assert.ok(r.stdout.includes('  ~ FLEET.md\n'), 'changed files are marked ~');
     assert.ok(r.stdout.includes('  - clusters/oldcluster/kustomization.yaml'));
     assert.equal(existsSync(join(out, 'clusters/oldcluster')), false);
   });

@@ -13,17 +13,19 @@ export interface IstioReleaseProps {
   /** How often helm-controller checks for drift and new chart versions. @default '30m' */
   readonly interval?: string;
   /**
-   * The chart renders admission webhooks that istiod patches at run time (`base`, `istiod`), so
-   * drift detection must leave those fields alone. @default false
+   * The chart renders a validating webhook whose caBundle istiod patches at run time (`base`,
+   * `istiod`), so drift detection must leave that field alone. @default false
    */
   readonly webhooks?: boolean;
 }
 
 /**
  * One Istio chart as a Flux HelmRelease. Drift detection is on, so a deleted or edited object is
- * restored, except, in charts with webhooks, the fields istiod itself owns: it writes the caBundle
- * and flips the validation failurePolicy at run time (istio/istio#44285, #57643), so those are
- * ignored rather than fought over.
+ * restored, except what istiod itself owns at run time (istio/istio#44285, #57643): the 1.30.3
+ * validating webhook templates render `caBundle: ""` and istiod patches in its CA, so that field is
+ * ignored rather than fought over. The other flip-flop, failurePolicy Ignore → Fail, is avoided at
+ * the source with `base.validationFailurePolicy: Fail` (values.ts); the injector webhook renders no
+ * caBundle unless `istiodRemote.injectionCABundle` is set, so there is nothing to ignore there.
  */
 export class IstioRelease extends Construct {
   readonly release: HelmRelease;
@@ -40,10 +42,8 @@ export class IstioRelease extends Construct {
         upgrade: { remediation: { retries: 3 } },
         driftDetection: {
           mode: 'enabled',
-          ignore: props.webhooks ? [
-            { paths: ['/webhooks/0/clientConfig/caBundle', '/webhooks/0/failurePolicy'], target: { kind: 'ValidatingWebhookConfiguration' } },
-            { paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'MutatingWebhookConfiguration' } },
-          ] : undefined,
+          // Each validating webhook configuration of these charts holds a single webhook.
+          ignore: props.webhooks ? [{ paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'ValidatingWebhookConfiguration' } }] : undefined,
         },
         values: props.values,
       },

@@ -8,7 +8,10 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface WriteSummary {
+  /** Files written: new ones and changed ones. */
   readonly written: readonly string[];
+  /** The subset of `written` that did not exist before. */
+  readonly added: readonly string[];
   readonly unchanged: number;
   readonly removed: readonly string[];
 }
@@ -37,7 +40,8 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>): W
     else unchanged++;
   }
   const removed = [...existing.keys()].filter((p) => !files.has(p)).sort();
-  if (written.length === 0 && removed.length === 0 && existsSync(out)) return { written, unchanged, removed };
+  const added = written.filter((p) => !existing.has(p));
+  if (written.length === 0 && removed.length === 0 && existsSync(out)) return { written, added, unchanged, removed };
 
   const staging = join(dirname(out), `.${basename(out)}.staging-${process.pid}`);
   const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
@@ -69,7 +73,7 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>): W
     if (!existsSync(out) && existsSync(old)) renameSync(old, out);
     throw err;
   }
-  return { written, unchanged, removed };
+  return { written, added, unchanged, removed };
 }
 
 function linkOrCopy(from: string, to: string): void {
