@@ -44,6 +44,10 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
       pools.add(p.name);
       if (p.minNodes > p.maxNodes) at(['clusters', i, 'nodePools', j, 'minNodes'], `min above max (got minNodes ${p.minNodes} > maxNodes ${p.maxNodes}, expected minNodes <= maxNodes)`);
     });
+    for (const kind of ['ingress', 'eastWest'] as const) {
+      const size = c.gateways[kind];
+      if (size.minReplicas > size.maxReplicas) at(['clusters', i, 'gateways', kind, 'minReplicas'], `min above max (got minReplicas ${size.minReplicas} > maxReplicas ${size.maxReplicas}, expected minReplicas <= maxReplicas)`);
+    }
     const cp = c.ranges.controlPlane;
     if (cp !== undefined && parseCidr(cp).prefix !== 28) at(['clusters', i, 'ranges', 'controlPlane'], `wrong size (got ${JSON.stringify(cp)}, expected a /28 range, as GKE requires)`);
   });

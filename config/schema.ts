@@ -75,6 +75,13 @@ export const NodePoolSchema = z.strictObject({
   diskSizeGb: z.number().int({ error: 'a whole number' }).min(10, { error: 'a number >= 10' }).max(65536, { error: 'a number <= 65536' }).default(100),
 });
 
+/** Size of one Istio gateway Deployment (the `gateway` chart's autoscaling and resources). */
+const GatewaySizeSchema = z.strictObject({
+  minReplicas: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(1).describe('Fewest gateway pods (HorizontalPodAutoscaler).'),
+  maxReplicas: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(5).describe('Most gateway pods (HorizontalPodAutoscaler).'),
+  resources: z.lazy(() => ResourcesSchema).default({ cpu: { request: '100m', limit: '2000m' }, memory: { request: '128Mi', limit: '1024Mi' } }).describe('Requests and limits of each gateway pod (the chart\'s defaults unless set).'),
+});
+
 export const ClusterSchema = z.strictObject({
   name: dnsLabel(),
   region: z.string({ error: 'a GCP region such as europe-west3' }).regex(REGION, { error: 'a GCP region such as europe-west3' }),
@@ -94,6 +101,10 @@ export const ClusterSchema = z.strictObject({
    * serves remotes: a remote's injection webhook must point at an IP, not a hostname.
    */
   eastWestAddress: z.ipv4({ error: 'an IPv4 address such as 10.10.0.250' }).optional(),
+  gateways: z.strictObject({
+    ingress: GatewaySizeSchema.prefault({}),
+    eastWest: GatewaySizeSchema.prefault({}),
+  }).prefault({}).describe('Size of the Istio ingress and east-west gateways of this cluster.'),
   releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR'),
   nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]),
   labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}).describe('GCP resource labels on the cluster.'),

@@ -89,6 +89,18 @@ describe('default fleet: frankfurt primary, saopaulo remote, one flat network', 
     assert.equal(find(sao, 'HelmRelease', 'istio-eastwestgateway'), undefined);
   });
 
+  test('gateway sizes come from config (defaults: 1–5 pods, the chart\'s resources)', () => {
+    const v = values(mustFind(fra, 'HelmRelease', 'istio-ingress', 'istio-ingress'));
+    assert.deepEqual(v.autoscaling, { enabled: true, minReplicas: 1, maxReplicas: 5 });
+    assert.deepEqual(v.resources, { limits: { cpu: '2000m', memory: '1024Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
+    const file = writeFixture('fleet.yaml', readText(DEFAULT_FLEET)
+      .replace('    ingress: true\n', '    ingress: true\n    gateways: { ingress: { minReplicas: 3, maxReplicas: 12, resources: { cpu: { request: 500m }, memory: { request: 256Mi } } } }\n')
+      .replace('definition: apps/', `definition: ${ROOT}config/apps/`), tempDir());
+    const sized = values(mustFind(objectsOf(renderFleet(loadFleet(file)), 'frankfurt'), 'HelmRelease', 'istio-ingress'));
+    assert.deepEqual(sized.autoscaling, { enabled: true, minReplicas: 3, maxReplicas: 12 });
+    assert.deepEqual(sized.resources, { requests: { cpu: '500m', memory: '256Mi' } });
+  });
+
   test('ingress only where config asks (default: the primary)', () => {
     assert.equal(values(mustFind(fra, 'HelmRelease', 'istio-ingress', 'istio-ingress')).service.type, 'LoadBalancer');
     assert.equal(find(sao, 'HelmRelease', 'istio-ingress'), undefined);

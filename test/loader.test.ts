@@ -46,7 +46,7 @@ const CASES: { name: string; from: string; to: string; expect: string[] }[] = [
   { name: "scp git url", from: "ssh://git@example.com/fleet", to: "git@example.com:fleet.git", expect: ["F:3:8 git.url: invalid value (got \"git@example.com:fleet.git\", expected an ssh://, https:// or http:// URL (Flux does not accept scp-style git@host:path))"] },
   { name: "empty branch", from: "branch: main", to: "branch: ''", expect: ["F:4:11 git.branch: invalid value (got \"\", expected a branch name)"] },
   { name: "unknown top key", from: "network:\n", to: "netwrok: {}\nnetwork:\n", expect: ["F:5:1 netwrok: unknown key (got \"netwrok\", expected one of project, git, flux, network, gke, mesh, clusters, apps, globalEntry)"] },
-  { name: "unknown cluster key", from: "    role: primary\n", to: "    role: primary\n    rgion: x\n", expect: ["F:11:5 clusters[0].rgion: unknown key (got \"rgion\", expected one of name, region, zones, role, primary, network, ranges, ingress, eastWestAddress, releaseChannel, nodePools, labels)"] },
+  { name: "unknown cluster key", from: "    role: primary\n", to: "    role: primary\n    rgion: x\n", expect: ["F:11:5 clusters[0].rgion: unknown key (got \"rgion\", expected one of name, region, zones, role, primary, network, ranges, ingress, eastWestAddress, gateways, releaseChannel, nodePools, labels)"] },
   { name: "bad enum role", from: "role: primary", to: "role: leader", expect: ["F:10:11 clusters[0].role: invalid value (got \"leader\", expected primary or remote)"] },
   { name: "bad dns name", from: "name: alpha", to: "name: Alpha_1", expect: ["F:8:11 clusters[0].name: invalid value (got \"Alpha_1\", expected a DNS label: lowercase letters, digits and \"-\", starting with a letter, at most 63 characters)"] },
   { name: "bad region", from: "region: europe-west3", to: "region: Europe", expect: ["F:9:13 clusters[0].region: invalid value (got \"Europe\", expected a GCP region such as europe-west3)"] },
@@ -68,6 +68,7 @@ const CASES: { name: string; from: string; to: string; expect: string[] }[] = [
   { name: "negative count", from: "minNodes: 1", to: "minNodes: -1", expect: ["F:19:33 clusters[1].nodePools[0].minNodes: invalid value (got -1, expected a number >= 0)"] },
   { name: "not integer", from: "maxNodes: 3", to: "maxNodes: 2.5", expect: ["F:19:46 clusters[1].nodePools[0].maxNodes: wrong type (got 2.5, expected a whole number)"] },
   { name: "wrong type", from: "branch: main", to: "branch: [main]", expect: ["F:4:11 git.branch: wrong type (got a list of 1, expected a string)"] },
+  { name: "gateway min above max", from: "    role: primary\n", to: "    role: primary\n    gateways: { ingress: { minReplicas: 6, maxReplicas: 2 } }\n", expect: ["F:11:41 clusters[0].gateways.ingress.minReplicas: min above max (got minReplicas 6 > maxReplicas 2, expected minReplicas <= maxReplicas)"] },
   { name: "flat network mismatch", from: "    role: remote\n", to: "    role: remote\n    network: other\n", expect: ["F:16:14 clusters[1].network: flat mesh has one network (got \"other\", expected \"network1\" or no network key; use mesh.networkModel: multi-network for one network per cluster)"] },
 ];
 

@@ -58,8 +58,22 @@ export function ingressValues(fleet: Fleet, cluster: Cluster): Record<string, un
   const behindGlobalEntry = fleet.globalEntry?.servingClusters.includes(cluster.name) ?? false;
   return {
     service: { type: behindGlobalEntry ? 'ClusterIP' : 'LoadBalancer' },
-    autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 },
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+    ...sizeValues(cluster.gateways.ingress),
+  };
+}
+
+/** The `gateway` chart's autoscaling and resources from a cluster's gateway size. */
+function sizeValues(size: Cluster['gateways']['ingress']): Record<string, unknown> {
+  const limits = {
+    ...(size.resources.cpu.limit ? { cpu: size.resources.cpu.limit } : {}),
+    ...(size.resources.memory.limit ? { memory: size.resources.memory.limit } : {}),
+  };
+  return {
+    autoscaling: { enabled: true, minReplicas: size.minReplicas, maxReplicas: size.maxReplicas },
+    resources: {
+      requests: { cpu: size.resources.cpu.request, memory: size.resources.memory.request },
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    },
   };
 }
 
@@ -81,6 +95,6 @@ export function eastWestValues(fleet: Fleet, cluster: Cluster): Record<string, u
       },
       ...(cluster.eastWestAddress ? { loadBalancerIP: cluster.eastWestAddress } : {}),
     },
-    autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 },
+    ...sizeValues(cluster.gateways.eastWest),
   };
 }
