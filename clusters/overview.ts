@@ -87,7 +87,14 @@ function topology(fleet: Fleet): string[] {
     lines.push(`  users(("users")) --> global_entry[/"global entry<br/>${fleet.globalEntry.hostnames.join('<br/>')}"/]`);
     for (const c of entries) lines.push(`  global_entry --> ${nodeId(c.name, 'ingress')}`);
   } else {
-    for (const c of entries) lines.push(`  ${nodeId(c.name, 'users')}(("users near ${c.name}")) --> ${nodeId(c.name, 'ingress')}`);
+    // Users of every region, drawn to the ingress they enter at (the nearest): São Paulo's users
+    // crossing to Frankfurt is the seed's latency problem, and it should be visible.
+    const regions = new Map<string, Cluster>();
+    for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
+    for (const near of regions.values()) {
+      const entry = entryFor(fleet, near);
+      if (entry) lines.push(`  ${nodeId(near.name, 'users')}(("users near ${near.name}")) --> ${nodeId(entry.name, 'ingress')}`);
+    }
   }
   for (const app of fleet.apps) {
     if (!app.ingress) continue;

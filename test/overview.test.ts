@@ -100,6 +100,8 @@ describe('FLEET.md request paths: default fleet', () => {
       '    end',
       '  end',
       '  frankfurt_users(("users near frankfurt")) --> frankfurt_ingress',
+      // No ingress in São Paulo: its users are drawn crossing to Frankfurt's.
+      '  saopaulo_users(("users near saopaulo")) --> frankfurt_ingress',
       '  frankfurt_ingress -- "productpage" --> frankfurt_bookinfo',
       '  cluster_frankfurt -- "control plane" --> cluster_saopaulo',
     ].join('\n')), diagram);
