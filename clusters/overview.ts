@@ -89,9 +89,7 @@ function topology(fleet: Fleet): string[] {
   } else {
     // Users of every region, drawn to the ingress they enter at (the nearest): São Paulo's users
     // crossing to Frankfurt is the seed's latency problem, and it should be visible.
-    const regions = new Map<string, Cluster>();
-    for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
-    for (const near of regions.values()) {
+    for (const near of regionRepresentatives(fleet)) {
       const entry = entryFor(fleet, near);
       if (entry) lines.push(`  ${nodeId(near.name, 'users')}(("users near ${near.name}")) --> ${nodeId(entry.name, 'ingress')}`);
     }
@@ -100,8 +98,9 @@ function topology(fleet: Fleet): string[] {
     if (!app.ingress) continue;
     const svc = app.services.find((s) => s.name === app.ingress!.service);
     if (!svc) continue;
+    const routing = new AppRouting(fleet, app);
     for (const c of entries) {
-      for (const target of clustersServing(fleet, app, svc, c)) lines.push(`  ${nodeId(c.name, 'ingress')} -- "${svc.name}" --> ${nodeId(target, app.name)}`);
+      for (const target of routing.servedBy(svc, c)) lines.push(`  ${nodeId(c.name, 'ingress')} -- "${svc.name}" --> ${nodeId(target, app.name)}`);
     }
   }
   for (const c of fleet.clusters) {
@@ -233,6 +232,13 @@ export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller:
   return new AppRouting(fleet, app).servedBy(svc, caller);
 }
 
+/** The first cluster of each region, in fleet order: locality routing treats a region's clusters alike. */
+function regionRepresentatives(fleet: Fleet): Cluster[] {
+  const regions = new Map<string, Cluster>();
+  for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
+  return [...regions.values()];
+}
+
 /**
  * The ingress gateway users near `near` enter at: one in their own region, else the nearest.
  * With a global entry Google's load balancer makes that choice; without one each ingress has its
@@ -250,13 +256,11 @@ export function entryFor(fleet: Fleet, near: Cluster): Cluster | undefined {
  */
 export function requestPaths(fleet: Fleet): RequestPath[] {
   const paths: RequestPath[] = [];
-  const regions = new Map<string, Cluster>();
-  for (const c of fleet.clusters) if (!regions.has(c.region)) regions.set(c.region, c);
   const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
     const routing = new AppRouting(fleet, app);
-    for (const near of regions.values()) {
+    for (const near of regionRepresentatives(fleet)) {
       const entry = entryFor(fleet, near);
       if (!entry) continue;
       const hops: Hop[] = [{ caller: 'users', callee: 'ingress', from: near.name, servedBy: [entry.name], locality: 'nearest', crossRegion: entry.region === near.region ? 'no' : 'yes' }];

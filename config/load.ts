@@ -6,7 +6,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
-import { deepFreeze, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
+import { deepFreeze, hasIngress, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
 import { ConfigError, describe, pathToString, type Problem } from './problems.ts';
 import { checkApp, checkFleet } from './rules.ts';
 import { FleetSchema, type FleetData } from './schema.ts';
@@ -164,7 +164,7 @@ function buildFleet(file: string, data: FleetData, definitions: Map<string, { da
     ...c,
     zones: c.zones ?? [],
     network: c.network ?? (data.mesh.networkModel === 'flat' ? data.mesh.network : c.name),
-    ingress: c.ingress ?? c.role === 'primary',
+    ingress: hasIngress(c),
     controlPlane: c.role === 'primary' ? c.name : c.primary!,
     remotes: data.clusters.filter((r) => r.role === 'remote' && r.primary === c.name).map((r) => r.name),
   }));

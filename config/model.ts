@@ -84,6 +84,9 @@ export function findCluster(fleet: Fleet, name: string): Cluster {
   return cluster;
 }
 
+/** Whether a cluster runs an Istio ingress gateway: as configured, else only primaries do. */
+export const hasIngress = (cluster: Pick<ClusterData, 'ingress' | 'role'>): boolean => cluster.ingress ?? cluster.role === 'primary';
+
 export const primaries = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) => c.role === 'primary');
 
 /** Clusters whose istiod reads Istio config (DestinationRules, AuthorizationPolicies, …): the primaries. */

@@ -5,6 +5,7 @@
 import type { AppDefinitionData } from './app-schema.ts';
 import { contains, hasHostBits, parseCidr, overlaps, type Cidr } from './cidr.ts';
 import type { Reporter } from './load.ts';
+import { hasIngress } from './model.ts';
 import type { FleetData } from './schema.ts';
 
 const RANGE_KINDS = ['nodes', 'pods', 'services', 'controlPlane'] as const;
@@ -97,12 +98,11 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
 function checkGlobalEntry(fleet: FleetData, at: Reporter): void {
   const entry = fleet.globalEntry;
   if (!entry?.enabled) return;
-  const serves = (c: FleetData['clusters'][number]) => c.ingress ?? c.role === 'primary';
-  const serving = fleet.clusters.filter(serves).map((c) => c.name);
+  const serving = fleet.clusters.filter(hasIngress).map((c) => c.name);
   const config = fleet.clusters.find((c) => c.name === entry.configCluster);
   if (serving.length === 0) at(['globalEntry'], 'no serving cluster (got no cluster with ingress, expected ingress: true on at least one cluster)');
   if (!config) at(['globalEntry', 'configCluster'], `unknown cluster (got ${JSON.stringify(entry.configCluster)}, expected one of ${fleet.clusters.map((c) => c.name).join(', ')})`);
-  else if (!serves(config) && serving.length > 0) at(['globalEntry', 'configCluster'], `config cluster does not serve (got ${JSON.stringify(entry.configCluster)}, which has no ingress; expected one of ${serving.join(', ')})`);
+  else if (!hasIngress(config) && serving.length > 0) at(['globalEntry', 'configCluster'], `config cluster does not serve (got ${JSON.stringify(entry.configCluster)}, which has no ingress; expected one of ${serving.join(', ')})`);
   if (entry.tls?.enabled !== false && entry.tls !== undefined && entry.tls.certificateMap === undefined) {
     at(['globalEntry', 'tls'], 'TLS without a certificate map (got none, expected certificateMap: NAME of a Certificate Manager map, or enabled: false)');
   }

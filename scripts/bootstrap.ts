@@ -7,10 +7,5 @@
 import { bootstrapMain } from './bootstrap/main.ts';
 import { runMain } from './lib/cli.ts';
 
-// `npm run bootstrap -- --dry-run | head`: a closed pipe ends the output, not with a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
-
+// runMain also ends quietly on a closed pipe (`npm run bootstrap -- --dry-run | head`).
 await runMain(() => bootstrapMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));

@@ -4,7 +4,7 @@
  * primaries (multi-primary), every primary reads every other cluster.
  */
 import { READER_TOKEN_SECRET, ISTIO_NAMESPACE } from '../../charts/istio/names.ts';
-import type { Fleet } from '../../config/model.ts';
+import { primaries, watchersOf, type Fleet } from '../../config/model.ts';
 import type { CommandInput } from './command.ts';
 import { BootstrapError } from './errors.ts';
 import { describeCluster, kubectl, remoteKubeconfig, type KubeTarget } from './kube.ts';
@@ -29,15 +29,9 @@ export const remoteSecretName = (cluster: string): string => `istio-remote-secre
  * pairs that involve that cluster on either side.
  */
 export function remoteSecretPairs(fleet: Fleet, only?: string): RemoteSecretPair[] {
-  const primaries = fleet.clusters.filter((c) => c.role === 'primary');
-  const pairs: RemoteSecretPair[] = [];
-  for (const reader of primaries) {
-    for (const target of fleet.clusters) {
-      if (target.name === reader.name) continue;
-      const reads = primaries.length > 1 || target.controlPlane === reader.name;
-      if (reads) pairs.push({ reader: reader.name, target: target.name });
-    }
-  }
+  // The same rule that renders the reader token Secret in each watched cluster (clusters/istio.ts).
+  const pairs = primaries(fleet).flatMap((reader) =>
+    fleet.clusters.filter((target) => watchersOf(fleet, target).some((w) => w.name === reader.name)).map((target) => ({ reader: reader.name, target: target.name })));
   return only === undefined ? pairs : pairs.filter((p) => p.reader === only || p.target === only);
 }
 
