@@ -56,8 +56,7 @@ await runMain(async () => {
     'dry-run': { type: 'boolean', short: 'n' },
     yes: { type: 'boolean', short: 'y' },
   }, USAGE);
-  // parseCli's value type does not model `multiple: true`; node returns a string[] for it.
-  const only = ((args.cluster ?? []) as unknown as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const only = (args.cluster ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   const fleet = loadFleet(args.config ?? DEFAULT_FLEET_FILE);
   try {
     const endpoints = endpointsFromEnv(process.env);

@@ -4,6 +4,13 @@ import { ConfigError, formatProblem } from '../../config/problems.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What node's parser returns per option: boolean or string, a list of them with `multiple: true`. */
+export type ParsedValues<O extends Options> = {
+  [K in keyof O]?: O[K] extends { multiple: true }
+    ? (O[K]['type'] extends 'boolean' ? boolean : string)[]
+    : O[K]['type'] extends 'boolean' ? boolean : string;
+};
+
 /**
  * Parses argv with node's strict parser. `--help` prints `usage` and exits 0; an unknown or
  * malformed option prints the problem and the usage line and exits 2.
@@ -15,7 +22,7 @@ export function parseCli<O extends Options>(argv: string[], options: O, usage: s
       process.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
       process.exit(0);
     }
-    return parsed.values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+    return parsed.values as ParsedValues<O>;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${usage.split('\n')[0]}\nRun with --help for details.\n`);
     process.exit(2);
