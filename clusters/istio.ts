@@ -4,8 +4,8 @@
  * - gateways: ingress where config asks for it, east-west where remotes or other networks need it;
  * - mesh policy: only where istiod reads config (the primaries).
  */
-import { configClusters, hasEastWestGateway, watchersOf } from '../config/model.ts';
-import { Gateways, IstioBase, Istiod, MeshPolicy, baseValues, eastWestValues, ingressValues, istiodValues, type IstioChart } from '../charts/istio/index.ts';
+import { configClusters, hasEastWestGateway, pilotAddress, watchersOf } from '../config/model.ts';
+import { Gateways, IstioBase, Istiod, MeshPolicy, baseValues, istiodManagesValidation, eastWestValues, ingressValues, istiodValues, type IstioChart } from '../charts/istio/index.ts';
 import type { Contribution } from './cluster-build.ts';
 
 export const istioContribution: Contribution = (build) => {
@@ -13,12 +13,14 @@ export const istioContribution: Contribution = (build) => {
   const eastWest = hasEastWestGateway(fleet, cluster);
   const usesGateway = cluster.ingress || eastWest;
   const use: IstioChart[] = ['base', 'istiod', ...(usesGateway ? (['gateway'] as const) : [])];
+  const managedValidation = istiodManagesValidation(cluster);
 
   const base = build.chart('istio-base', 'istio-base', (scope, id) => new IstioBase(scope, id, {
     charts: fleet.mesh.istio.charts,
     version: fleet.mesh.istio.version,
     use,
     values: baseValues(fleet, cluster),
+    managedValidation,
     namespaceLabels: fleet.mesh.networkModel === 'multi-network' ? { 'topology.istio.io/network': cluster.network } : undefined,
     namespaceAnnotations: cluster.role === 'remote' ? { 'topology.istio.io/controlPlaneClusters': cluster.controlPlane } : undefined,
   }));
@@ -27,6 +29,8 @@ export const istioContribution: Contribution = (build) => {
     source: base.source,
     values: istiodValues(fleet, cluster),
     readerToken: watchersOf(fleet, cluster).length > 0,
+    managedValidation,
+    remotePilotAddress: cluster.role === 'remote' ? pilotAddress(fleet, cluster) : undefined,
   }));
 
   if (usesGateway) {

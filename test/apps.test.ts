@@ -95,7 +95,9 @@ test('Deployment: upstream names and labels, selector exactly {app, version}, no
       runAsNonRoot: true,
       runAsUser: 1001,
     },
-    volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/opt/ibm/wlp/output', name: 'wlp-output' }],
+    // Open Liberty writes its server output under /opt/ol/wlp/output (the image's Dockerfile), not
+    // the /opt/ibm/wlp/output of the upstream manifest: with a read-only root that is the mount it needs.
+    volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/opt/ol/wlp/output', name: 'wlp-output' }],
   });
   const objects = [...render(DEFAULT_FLEET).rendered.files.values()].join('\n');
   assert.ok(!objects.includes('cdk8s.io/metadata.addr'), 'no cdk8s address label anywhere');

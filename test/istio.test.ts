@@ -114,7 +114,7 @@ describe('default fleet: frankfurt primary, saopaulo remote, one flat network', 
   });
 
   test('Flux and istiod do not fight over the webhooks istiod patches', () => {
-    for (const hr of [...fra, ...sao].filter((o) => o.kind === 'HelmRelease')) {
+    for (const hr of fra.filter((o) => o.kind === 'HelmRelease')) {
       const drift = (hr.spec as Values).driftDetection;
       assert.equal(drift.mode, 'enabled');
       if (hr.metadata.name === 'istio-base' || hr.metadata.name === 'istiod') {
@@ -124,7 +124,41 @@ describe('default fleet: frankfurt primary, saopaulo remote, one flat network', 
       }
     }
     assert.equal(values(mustFind(fra, 'HelmRelease', 'istio-base')).base.validationFailurePolicy, 'Fail');
+    assert.equal(values(mustFind(fra, 'HelmRelease', 'istiod')).base.validationFailurePolicy, 'Fail');
   });
+});
+
+describe('every remote, in every topology', () => {
+  for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
+    const { fleet, rendered } = render(file);
+    for (const remote of fleet.clusters.filter((c) => c.role === 'remote')) {
+      const objs = objectsOf(rendered, remote.name);
+      const primaryAddress = fleet.clusters.find((c) => c.name === remote.controlPlane)!.eastWestAddress!;
+      test(`${file.replace(ROOT, '')} ${remote.name}: v1 Endpoints istiod at the primary's east-west address, in the istiod layer`, () => {
+        // GKE's API server resolves webhook Services through v1 Endpoints, which the chart no longer renders (istio/istio#58998).
+        const endpoints = mustFind(objectsOf(rendered, remote.name, 'istiod'), 'Endpoints', 'istiod', 'istio-system');
+        assert.deepEqual(endpoints.subsets, [{
+          addresses: [{ ip: primaryAddress }],
+          ports: [{ name: 'tcp-istiod', port: 15012, protocol: 'TCP' }, { name: 'tcp-webhook', port: 15017, protocol: 'TCP' }],
+        }]);
+        assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).global.remotePilotAddress, primaryAddress);
+      });
+      test(`${file.replace(ROOT, '')} ${remote.name}: validating webhooks fail open, since no istiod manages them there`, () => {
+        for (const name of ['istio-base', 'istiod']) {
+          const hr = mustFind(objs, 'HelmRelease', name);
+          assert.equal(values(hr).base.validationFailurePolicy, 'Ignore', name);
+          assert.equal((hr.spec as Values).driftDetection.ignore, undefined, `${name}: nothing patches a remote's validating webhook`);
+        }
+      });
+    }
+    for (const primary of fleet.clusters.filter((c) => c.role === 'primary')) {
+      test(`${file.replace(ROOT, '')} ${primary.name}: a primary runs istiod, so no Endpoints of its own and Fail validation`, () => {
+        const objs = objectsOf(rendered, primary.name);
+        assert.equal(find(objs, 'Endpoints', 'istiod'), undefined);
+        assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).base.validationFailurePolicy, 'Fail');
+      });
+    }
+  }
 });
 
 describe('multi-network example', () => {

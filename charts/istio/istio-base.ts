@@ -16,6 +16,11 @@ export interface IstioBaseProps extends ChartProps {
   readonly namespaceLabels?: Record<string, string>;
   /** Annotations of the istio-system namespace (e.g. `topology.istio.io/controlPlaneClusters`). @default {} */
   readonly namespaceAnnotations?: Record<string, string>;
+  /**
+   * This cluster's own istiod patches the validating webhook's caBundle, so helm-controller's
+   * drift detection must leave it alone (a primary). @default true
+   */
+  readonly managedValidation?: boolean;
 }
 
 /**
@@ -39,6 +44,6 @@ export class IstioBase extends Chart {
       },
     });
     this.source = new IstioChartSource(this, 'sources', { charts: props.charts, version: props.version, use: props.use });
-    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', source: this.source, values: props.values, webhooks: true });
+    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', source: this.source, values: props.values, webhooks: props.managedValidation ?? true });
   }
 }

@@ -13,8 +13,9 @@ export interface IstioReleaseProps {
   /** How often helm-controller checks for drift and new chart versions. @default '30m' */
   readonly interval?: string;
   /**
-   * The chart renders a validating webhook whose caBundle istiod patches at run time (`base`,
-   * `istiod`), so drift detection must leave that field alone. @default false
+   * The chart renders a validating webhook whose caBundle this cluster's istiod patches at run
+   * time (`base`, `istiod` of a primary), so drift detection must leave that field alone.
+   * @default false
    */
   readonly webhooks?: boolean;
 }
@@ -24,7 +25,7 @@ export interface IstioReleaseProps {
  * restored, except what istiod itself owns at run time (istio/istio#44285, #57643): the 1.30.3
  * validating webhook templates render `caBundle: ""` and istiod patches in its CA, so that field is
  * ignored rather than fought over. The other flip-flop, failurePolicy Ignore → Fail, is avoided at
- * the source with `base.validationFailurePolicy: Fail` (values.ts); the injector webhook renders no
+ * the source with an explicit `base.validationFailurePolicy` (values.ts); the injector webhook renders no
  * caBundle unless `istiodRemote.injectionCABundle` is set, so there is nothing to ignore there.
  */
 export class IstioRelease extends Construct {

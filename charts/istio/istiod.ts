@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { IstioChartSource } from './chart-source.ts';
 import { IstioRelease } from './istio-release.ts';
 import { ISTIO_NAMESPACE, READER_SERVICE_ACCOUNT, READER_TOKEN_SECRET } from './names.ts';
+import { RemoteIstiodEndpoints } from './remote-istiod-endpoints.ts';
 
 export interface IstiodProps extends ChartProps {
   readonly source: IstioChartSource;
@@ -14,6 +15,17 @@ export interface IstiodProps extends ChartProps {
    * @default false
    */
   readonly readerToken?: boolean;
+  /**
+   * This cluster's own istiod patches the validating webhook's caBundle, so helm-controller's
+   * drift detection must leave it alone (a primary). @default true
+   */
+  readonly managedValidation?: boolean;
+  /**
+   * A remote: the address of its primary's istiod (the east-west gateway), rendered as v1
+   * Endpoints of the chart's `istiod` Service (see RemoteIstiodEndpoints).
+   * @default - no Endpoints (a primary runs istiod itself)
+   */
+  readonly remotePilotAddress?: string;
 }
 
 /**
@@ -24,7 +36,8 @@ export interface IstiodProps extends ChartProps {
 export class Istiod extends Chart {
   constructor(scope: Construct, id: string, props: IstiodProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
-    new IstioRelease(this, 'istiod', { release: 'istiod', namespace: ISTIO_NAMESPACE, chart: 'istiod', source: props.source, values: props.values, webhooks: true });
+    new IstioRelease(this, 'istiod', { release: 'istiod', namespace: ISTIO_NAMESPACE, chart: 'istiod', source: props.source, values: props.values, webhooks: props.managedValidation ?? true });
+    if (props.remotePilotAddress) new RemoteIstiodEndpoints(this, 'remote-istiod', { address: props.remotePilotAddress });
     if (props.readerToken) {
       // Lives here, not in the base layer: the token controller deletes a token Secret whose
       // service account does not exist yet, and `base` creates that account.

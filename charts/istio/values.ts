@@ -6,14 +6,31 @@
 import { hasEastWestGateway, injectionPath, pilotAddress, type Cluster, type Fleet } from '../../config/model.ts';
 import { ISTIO_NAMESPACE } from './names.ts';
 
+/**
+ * Whether an istiod manages this cluster's validating webhooks (patches in its CA and serves
+ * them): only a primary's own istiod. A primary's istiod patches a remote's *injection* webhook,
+ * never its validating webhooks (pilot/pkg/bootstrap/validation.go watches its own cluster only).
+ */
+export const istiodManagesValidation = (cluster: Cluster): boolean => cluster.role === 'primary';
+
+/**
+ * `base.validationFailurePolicy` for both charts that render a validating webhook. Where istiod
+ * manages the webhook, start it at Fail instead of letting istiod flip it from Ignore, so the
+ * object helm-controller applied stays the object that runs. Where none does (a remote), a Fail
+ * webhook with no caBundle would reject every Istio object applied there forever; Ignore is what
+ * the chart renders on install anyway, and set explicitly it also survives upgrades (the chart
+ * omits the field on upgrade, and the API server's default is Fail).
+ */
+function validation(cluster: Cluster): { validationFailurePolicy: 'Fail' | 'Ignore' } {
+  return { validationFailurePolicy: istiodManagesValidation(cluster) ? 'Fail' : 'Ignore' };
+}
+
 /** `base` chart: CRDs and cluster-wide objects. A remote uses the remote profile. */
 export function baseValues(_fleet: Fleet, cluster: Cluster): Record<string, unknown> {
   return {
     ...(cluster.role === 'remote' ? { profile: 'remote' } : {}),
     global: { istioNamespace: ISTIO_NAMESPACE },
-    // Start the validation webhook at Fail instead of letting istiod flip it from Ignore,
-    // so the object helm-controller applied stays the object that runs.
-    base: { validationFailurePolicy: 'Fail' },
+    base: validation(cluster),
   };
 }
 
@@ -35,7 +52,7 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
         configCluster: true,
       },
       istiodRemote: { injectionPath: injectionPath(cluster) },
-      base: { validationFailurePolicy: 'Fail' },
+      base: validation(cluster),
     };
   }
   return {
@@ -46,7 +63,7 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
       ...(cluster.remotes.length > 0 ? { externalIstiod: true } : {}),
     },
     meshConfig: { trustDomain: fleet.mesh.trustDomain },
-    base: { validationFailurePolicy: 'Fail' },
+    base: validation(cluster),
   };
 }
 
