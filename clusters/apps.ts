@@ -20,10 +20,10 @@ import { MeshService } from '../charts/apps/mesh-service.ts';
 import { ServiceTraffic } from '../charts/apps/service-traffic.ts';
 import {
   configClusters,
-  failoverRegions,
   ingressClusters,
   placedIn,
   service,
+  serviceFailover,
   servicesNeeded,
   versionsOf,
   type App,
@@ -88,14 +88,13 @@ export const appsContribution: Contribution = (build) => {
 
 /** DestinationRules, VirtualServices, the ingress and authorization of `app`: config clusters only. */
 function addIstioConfig(build: ClusterBuild, fleet: Fleet, app: App): void {
-  const failover = failoverRegions(fleet);
   const traffic = build.chart('apps', `${app.name}-traffic`);
   for (const svc of app.services) {
     new ServiceTraffic(traffic, svc.name, {
       service: svc.name,
       namespace: app.namespace,
       locality: svc.locality,
-      failover,
+      failover: serviceFailover(fleet, app, svc.name),
       versions: versionsOf(app, svc.name),
       weights: svc.weights,
     });

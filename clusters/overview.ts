@@ -6,12 +6,12 @@
  * so it only changes when the fleet does and reads well as a PR diff.
  */
 import {
-  failoverRegions,
   findCluster,
   hasEastWestGateway,
   ingressClusters,
+  isRunning,
   primaries,
-  regionDistance,
+  serviceFailover,
   type App,
   type AppService,
   type Cluster,
@@ -19,6 +19,7 @@ import {
   type Locality,
   type PlacedWorkload,
 } from '../config/model.ts';
+import { regionDistanceKm } from '../config/regions.ts';
 import { LAYERS } from './layers.ts';
 
 export function renderOverview(fleet: Fleet): string {
@@ -153,26 +154,23 @@ export interface RequestPath {
   readonly crossRegionHops: number;
 }
 
-/** Clusters with running pods of `svc`'s workload `p` (replicas > 0, or autoscaled). */
-const running = (p: PlacedWorkload): boolean => p.autoscaling !== undefined || (p.replicas ?? 1) > 0;
-
 /**
  * Where each service of one app runs, indexed once, and where a call to it is served under
  * locality routing, memoized per caller region (Istio's locality is region and zone, not cluster,
  * so every caller in a region gets the same answer). Keeps request paths linear in fleet size.
  */
 class AppRouting {
-  private readonly failover: Map<string, string>;
+  /** Per service: caller region → the region its DestinationRule fails over to. */
+  private readonly failover = new Map<string, Map<string, string>>();
   private readonly runningOf = new Map<string, PlacedWorkload[]>();
   private readonly versions = new Map<string, string[]>();
   private readonly served = new Map<string, string[]>();
   private readonly order: Map<string, number>;
 
-  constructor(private readonly fleet: Fleet, app: App) {
-    this.failover = new Map(failoverRegions(fleet).map((f) => [f.from, f.to]));
+  constructor(private readonly fleet: Fleet, private readonly app: App) {
     this.order = new Map(fleet.clusters.map((c, i) => [c.name, i]));
     for (const p of app.placements) {
-      if (!running(p)) continue;
+      if (!isRunning(p)) continue;
       const list = this.runningOf.get(p.workload.service) ?? [];
       list.push(p);
       this.runningOf.set(p.workload.service, list);
@@ -190,8 +188,9 @@ class AppRouting {
    * The clusters that serve a call to `svc` from `caller`:
    * - `spread`: every cluster that runs the service;
    * - `prefer-local`: the clusters of the caller's region that run it, else those of the region
-   *   the DestinationRule fails over to (`failoverRegions`), else of the nearest region that runs
-   *   it (`regionDistance`).
+   *   the service's DestinationRule fails over to (`serviceFailover`: the nearest region that runs
+   *   it), else (a version that does not run there) every other cluster that runs it, which Envoy
+   *   gives one and the same priority.
    * With per-version weights, each routed version is chosen this way and the results are merged.
    * Fleet order.
    */
@@ -207,7 +206,7 @@ class AppRouting {
       for (const group of groups) {
         const names = new Set(group.map((p) => p.cluster));
         const candidates = this.fleet.clusters.filter((c) => names.has(c.name));
-        for (const c of svc.locality === 'spread' ? candidates : this.preferLocal(candidates, caller)) chosen.add(c.name);
+        for (const c of svc.locality === 'spread' ? candidates : this.preferLocal(svc, candidates, caller)) chosen.add(c.name);
       }
       result = [...chosen].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
       this.served.set(key, result);
@@ -215,15 +214,22 @@ class AppRouting {
     return result;
   }
 
-  private preferLocal(candidates: Cluster[], caller: Cluster): Cluster[] {
+  private preferLocal(svc: AppService, candidates: Cluster[], caller: Cluster): Cluster[] {
     const inRegion = (region: string) => candidates.filter((c) => c.region === region);
     const local = inRegion(caller.region);
     if (local.length > 0) return local;
-    const failover = this.failover.get(caller.region);
-    if (failover && inRegion(failover).length > 0) return inRegion(failover);
-    const nearest = [...new Set(candidates.map((c) => c.region))]
-      .sort((a, b) => regionDistance(caller.region, a) - regionDistance(caller.region, b) || a.localeCompare(b))[0];
-    return nearest ? inRegion(nearest) : [];
+    const target = this.failoverOf(svc).get(caller.region);
+    const failover = target ? inRegion(target) : [];
+    return failover.length > 0 ? failover : candidates;
+  }
+
+  private failoverOf(svc: AppService): Map<string, string> {
+    let map = this.failover.get(svc.name);
+    if (!map) {
+      map = new Map(serviceFailover(this.fleet, this.app, svc.name).map((f) => [f.from, f.to]));
+      this.failover.set(svc.name, map);
+    }
+    return map;
   }
 }
 
@@ -245,7 +251,7 @@ function regionRepresentatives(fleet: Fleet): Cluster[] {
  * own address, and this assumes users are sent to the nearest (with a single ingress, that one).
  */
 export function entryFor(fleet: Fleet, near: Cluster): Cluster | undefined {
-  return [...ingressClusters(fleet)].sort((a, b) => regionDistance(near.region, a.region) - regionDistance(near.region, b.region) || (a.name === near.name ? -1 : b.name === near.name ? 1 : 0))[0];
+  return [...ingressClusters(fleet)].sort((a, b) => regionDistanceKm(near.region, a.region) - regionDistanceKm(near.region, b.region) || (a.name === near.name ? -1 : b.name === near.name ? 1 : 0))[0];
 }
 
 /**

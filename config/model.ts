@@ -4,6 +4,7 @@
  * network of each cluster, which Services a cluster needs) are computed here, in one place.
  */
 import type { AppDefinitionData, WorkloadData } from './app-schema.ts';
+import { nearestOtherRegion } from './regions.ts';
 import type { ClusterData, FleetData, PlacementData } from './schema.ts';
 
 export type Locality = 'prefer-local' | 'spread';
@@ -156,47 +157,30 @@ export function pilotAddress(fleet: Fleet, remote: Cluster): string {
   return primary.eastWestAddress;
 }
 
+/** Whether a placement has pods to serve: autoscaled (min ≥ 1), or a replica count above 0 (1 when unset). */
+export const isRunning = (p: PlacedWorkload): boolean => p.autoscaling !== undefined || (p.replicas ?? 1) > 0;
+
+/** Regions with running pods of `serviceName`, in fleet order. */
+export function regionsRunning(fleet: Fleet, app: App, serviceName: string): string[] {
+  const clusters = new Set(app.placements.filter((p) => p.workload.service === serviceName && isRunning(p)).map((p) => p.cluster));
+  return [...new Set(fleet.clusters.filter((c) => clusters.has(c.name)).map((c) => c.region))];
+}
+
 /**
- * Failover target per region for locality load balancing: for each region of the fleet, the
- * nearest other region (by a coarse continent-distance table), so `prefer-local` traffic leaves a
- * region only when no healthy local endpoint is left.
+ * Locality failover of one service: for every region of the fleet, the nearest *other* region
+ * that runs the service (by real region locations, regions.ts). Calls from a region leave it only
+ * when no healthy local endpoint is left, and then go where the service is, never to a region
+ * that does not run it. A region with no other region running the service gets no entry.
+ * Fleet order of the `from` regions.
  */
-export function failoverRegions(fleet: Fleet): { from: string; to: string }[] {
-  const regions = [...new Set(fleet.clusters.map((c) => c.region))];
-  if (regions.length < 2) return [];
-  return regions.map((from) => {
-    const to = regions
-      .filter((r) => r !== from)
-      .map((r) => ({ r, d: regionDistance(from, r) }))
-      .sort((a, b) => a.d - b.d || a.r.localeCompare(b.r))[0]!.r;
-    return { from, to };
-  });
-}
-
-/** Continent of a GCP region, from its name prefix. */
-export function continentOf(region: string): string {
-  const prefix = region.split('-')[0]!;
-  const table: Record<string, string> = {
-    europe: 'europe', me: 'middle-east', africa: 'africa', asia: 'asia', australia: 'oceania',
-    us: 'north-america', northamerica: 'north-america', southamerica: 'south-america',
-  };
-  return table[prefix] ?? prefix;
-}
-
-/** Rough ordering of distances between continents; enough to pick "the nearest other region". */
-const CONTINENT_COORDS: Record<string, [number, number]> = {
-  europe: [50, 10], 'middle-east': [25, 50], africa: [-26, 28], asia: [25, 110],
-  oceania: [-33, 151], 'north-america': [40, -95], 'south-america': [-23, -46],
-};
-
-export function regionDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const ca = continentOf(a);
-  const cb = continentOf(b);
-  if (ca === cb) return 1;
-  const [lat1, lon1] = CONTINENT_COORDS[ca] ?? [0, 0];
-  const [lat2, lon2] = CONTINENT_COORDS[cb] ?? [0, 0];
-  return 1 + Math.round(Math.hypot(lat1 - lat2, lon1 - lon2));
+export function serviceFailover(fleet: Fleet, app: App, serviceName: string): { from: string; to: string }[] {
+  const serving = regionsRunning(fleet, app, serviceName);
+  const out: { from: string; to: string }[] = [];
+  for (const from of new Set(fleet.clusters.map((c) => c.region))) {
+    const to = nearestOtherRegion(from, serving);
+    if (to) out.push({ from, to });
+  }
+  return out;
 }
 
 /** Recursively freezes a plain data structure. */

@@ -6,6 +6,7 @@ import type { AppDefinitionData } from './app-schema.ts';
 import { contains, hasHostBits, parseCidr, overlaps, type Cidr } from './cidr.ts';
 import type { Reporter } from './load.ts';
 import { hasIngress } from './model.ts';
+import { isKnownRegion } from './regions.ts';
 import type { FleetData } from './schema.ts';
 
 const RANGE_KINDS = ['nodes', 'pods', 'services', 'controlPlane'] as const;
@@ -33,6 +34,9 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     } else if (c.primary !== undefined) {
       at(['clusters', i, 'primary'], `a primary has no primary (got ${JSON.stringify(c.primary)}, expected no primary key, or role: remote)`);
     }
+    // Failover targets and the nearest ingress come from where regions are: an unknown one (a
+    // typo, or a region newer than the table) has no place to measure from.
+    if (!isKnownRegion(c.region)) at(['clusters', i, 'region'], `unknown GCP region (got ${JSON.stringify(c.region)}, expected a region of config/gcp-regions.ts such as europe-west3; add a new region there with its location)`);
     (c.zones ?? []).forEach((z, j) => {
       if (!z.startsWith(`${c.region}-`)) at(['clusters', i, 'zones', j], `zone outside the cluster's region (got ${JSON.stringify(z)}, expected a zone of ${c.region}, such as ${c.region}-a)`);
     });
