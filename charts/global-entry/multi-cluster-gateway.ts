@@ -39,7 +39,9 @@ const SERVICE_IMPORT = { group: 'net.gke.io', kind: 'ServiceImport' } as const;
  */
 export class MultiClusterGateway extends Chart {
   constructor(scope: Construct, id: string, props: MultiClusterGatewayProps) {
-    super(scope, id, { disableResourceNameHashes: true, ...props });
+    // `namespace` here is where the objects go, set on each one; passed on as the chart's
+    // namespace, cdk8s would also stamp it on cluster-scoped objects (the Namespace itself).
+    super(scope, id, { disableResourceNameHashes: true, labels: props.labels });
     const name = props.name ?? 'global-entry';
     const ns = props.namespace;
     const https = props.certificateMap !== undefined;

@@ -15,7 +15,9 @@ export interface IngressExportProps extends ChartProps {
  */
 export class IngressExport extends Chart {
   constructor(scope: Construct, id: string, props: IngressExportProps) {
-    super(scope, id, { disableResourceNameHashes: true, ...props });
+    // `namespace` here is where the objects go, set on each one; passed on as the chart's
+    // namespace, cdk8s would also stamp it on cluster-scoped objects (the Namespace itself).
+    super(scope, id, { disableResourceNameHashes: true, labels: props.labels });
     if (props.service) {
       new ServiceExport(this, 'export', { metadata: { name: props.service, namespace: props.namespace } });
     } else {
