@@ -13,6 +13,7 @@ import { fluxPaths } from './check-flux-paths.ts';
 import { globalEntry } from './check-global-entry.ts';
 import { helmValueKeys } from './check-helm-values.ts';
 import { ingressEndpoints } from './check-ingress-endpoints.ts';
+import { ingressRoutes } from './check-ingress-routes.ts';
 import { meshIdentity } from './check-mesh-identity.ts';
 import { outlierDetection } from './check-outlier-detection.ts';
 import { overlappingRanges } from './check-ranges.ts';
@@ -27,6 +28,7 @@ export { checkFluxPaths } from './check-flux-paths.ts';
 export { checkGlobalEntry } from './check-global-entry.ts';
 export { checkHelmValues } from './check-helm-values.ts';
 export { checkIngressEndpoints } from './check-ingress-endpoints.ts';
+export { checkIngressRoutes } from './check-ingress-routes.ts';
 export { checkMeshIdentity } from './check-mesh-identity.ts';
 export { checkOutlierDetection } from './check-outlier-detection.ts';
 export { checkOverlappingRanges } from './check-ranges.ts';
@@ -47,6 +49,7 @@ export const CHECKS: readonly Check[] = [
   helmValueKeys,
   fluxPaths,
   ingressEndpoints,
+  ingressRoutes,
   globalEntry,
 ];
 
