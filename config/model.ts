@@ -103,9 +103,21 @@ export function watchersOf(fleet: Fleet, cluster: Cluster): Cluster[] {
   return all.filter((p) => p.name !== cluster.name && (cluster.controlPlane === p.name || all.length > 1));
 }
 
-/** Workloads of `app` placed in `cluster`. */
+const placementsByCluster = new WeakMap<App, Map<string, PlacedWorkload[]>>();
+
+/** Workloads of `app` placed in `cluster`, from an index built once per app (not a scan per cluster). */
 export function placedIn(app: App, cluster: string): PlacedWorkload[] {
-  return app.placements.filter((p) => p.cluster === cluster);
+  let index = placementsByCluster.get(app);
+  if (!index) {
+    index = new Map();
+    for (const p of app.placements) {
+      const list = index.get(p.cluster);
+      if (list) list.push(p);
+      else index.set(p.cluster, [p]);
+    }
+    placementsByCluster.set(app, index);
+  }
+  return index.get(cluster) ?? [];
 }
 
 export function service(app: App, name: string): AppService {

@@ -1,0 +1,148 @@
+/**
+ * Incremental renders (clusters/render-key.ts): a cluster whose inputs did not change keeps its
+ * files, and the result is byte-identical to a full render. Two kinds of proof:
+ * - each fact the key leaves out of other clusters' keys (OWN_CLUSTER_FIELDS, placements outside
+ *   config clusters) really changes only its own cluster's files;
+ * - random edits of config, rendered incrementally from the last render, equal a full render.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseDocument } from 'yaml';
+import { OWN_CLUSTER_FIELDS } from '../clusters/render-key.ts';
+import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { loadFleet } from '../config/load.ts';
+import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
+import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
+import { ROOT, readText, tempDir } from './helpers.ts';
+
+const SALT = 'test';
+const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
+
+/** Paths whose content differs between two renders (added and removed included). */
+function changedPaths(a: RenderedFleet, b: RenderedFleet): string[] {
+  const paths = new Set([...a.files.keys(), ...b.files.keys()]);
+  return [...paths].filter((p) => a.files.get(p) !== b.files.get(p)).sort();
+}
+
+const clusterOf = (path: string): string | undefined => /^clusters\/([^/]+)\//.exec(path)?.[1];
+
+/** A copy of the fleet with one cluster's field replaced (the model is frozen). */
+function withClusterField(fleet: Fleet, name: string, field: string, value: unknown): Fleet {
+  return { ...fleet, clusters: fleet.clusters.map((c) => (c.name === name ? { ...c, [field]: value } as Cluster : c)) };
+}
+
+/** A different but valid value for each own-only field. */
+const OTHER_VALUE: Record<(typeof OWN_CLUSTER_FIELDS)[number], (c: Cluster) => unknown> = {
+  nodePools: (c) => [...c.nodePools, { ...c.nodePools[0]!, name: 'extra', maxNodes: 9 }],
+  ranges: (c) => ({ ...c.ranges, controlPlane: '172.31.255.240/28' }),
+  zones: (c) => [`${c.region}-b`],
+  gateways: (c) => ({ ...c.gateways, ingress: { ...c.gateways.ingress, maxReplicas: 42 }, eastWest: { ...c.gateways.eastWest, minReplicas: 2 } }),
+  labels: () => ({ team: 'edited' }),
+  releaseChannel: (c) => (c.releaseChannel === 'STABLE' ? 'RAPID' : 'STABLE'),
+};
+
+describe('facts left out of other clusters\' keys change only their own cluster', () => {
+  const fleets: [string, Fleet][] = [
+    ['three-regions', loadFleet(THREE_REGIONS)],
+    ['synthetic 8x6', loadFleet(writeSyntheticFleet(tempDir(), { clusters: 8, services: 6 }))],
+  ];
+  for (const [label, fleet] of fleets) {
+    const base = renderFleet(fleet);
+    for (const field of OWN_CLUSTER_FIELDS) {
+      test(`${label}: ${field} of each cluster`, () => {
+        for (const cluster of fleet.clusters) {
+          const changed = changedPaths(base, renderFleet(withClusterField(fleet, cluster.name, field, OTHER_VALUE[field](cluster))));
+          const elsewhere = changed.filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name);
+          assert.deepEqual(elsewhere, [], `${field} of ${cluster.name}`);
+        }
+      });
+    }
+    test(`${label}: placements of a cluster change only that cluster and the config clusters`, () => {
+      const config = new Set(configClusters(fleet).map((c) => c.name));
+      for (const cluster of fleet.clusters) {
+        // Every placement of the cluster scaled to 3 replicas, and its first one removed.
+        const apps = fleet.apps.map((a) => {
+          const own = a.placements.filter((p) => p.cluster === cluster.name);
+          return { ...a, placements: a.placements.filter((p) => p !== own[0]).map((p) => (p.cluster === cluster.name ? { ...p, replicas: 3, autoscaling: undefined } : p)) };
+        });
+        const changed = changedPaths(base, renderFleet({ ...fleet, apps }));
+        assert.ok(changed.some((p) => clusterOf(p) === cluster.name) || !fleet.apps.some((a) => a.placements.some((p) => p.cluster === cluster.name)), `the edit shows in ${cluster.name}`);
+        const elsewhere = changed.filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name && !config.has(clusterOf(p)!));
+        assert.deepEqual(elsewhere, [], `placements of ${cluster.name}`);
+      }
+    });
+  }
+});
+
+/** Small deterministic PRNG (mulberry32), so a failing edit sequence can be replayed by its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Edit = (doc: ReturnType<typeof parseDocument>, pick: <T>(list: readonly T[]) => T) => string;
+
+/** Config edits a user makes, on the fleet file's YAML (so the loader derives everything again). */
+const EDITS: Edit[] = [
+  (doc, pick) => { const i = pick([0, 1, 2]); doc.setIn(['clusters', i, 'nodePools', 0, 'maxNodes'], pick([4, 5, 6])); return `clusters[${i}] node pool size`; },
+  (doc, pick) => { const i = pick([0, 1, 2]); doc.setIn(['clusters', i, 'gateways'], { ingress: { maxReplicas: pick([6, 7]) } }); return `clusters[${i}] gateway size`; },
+  (doc, pick) => { const i = pick([1, 2]); doc.setIn(['clusters', i, 'ingress'], pick([true, false])); return `clusters[${i}] ingress`; },
+  (doc, pick) => { const w = pick(['details-v1', 'ratings-v1', 'reviews-v1']); doc.setIn(['apps', 'bookinfo', 'placement', 'virginia', w], {}); return `place ${w} in virginia`; },
+  (doc, pick) => { const w = pick(['productpage-v1', 'details-v1']); doc.deleteIn(['apps', 'bookinfo', 'placement', 'virginia', w]); return `remove ${w} from virginia`; },
+  (doc, pick) => { const n = pick([2, 3]); doc.setIn(['apps', 'bookinfo', 'placement', 'frankfurt', 'ratings-v1'], { replicas: n }); return `ratings replicas ${n} in frankfurt`; },
+  (doc, pick) => { const l = pick(['spread', 'prefer-local']); doc.setIn(['apps', 'bookinfo', 'traffic', 'reviews'], { locality: l }); return `reviews ${l}`; },
+  (doc, pick) => { const b = pick(['main', 'release']); doc.setIn(['git', 'branch'], b); return `git branch ${b}`; },
+  (doc, pick) => { const a = pick(['10.10.15.250', '10.10.15.251']); doc.setIn(['clusters', 0, 'eastWestAddress'], a); return `east-west address ${a}`; },
+  (doc, pick) => { const r = pick(['us-east1', 'us-east4', 'northamerica-northeast1']); doc.setIn(['clusters', 2, 'region'], r); return `virginia region ${r}`; },
+  (doc, pick) => { const id = pick(['mesh1', 'mesh2']); doc.setIn(['mesh', 'id'], id); return `mesh id ${id}`; },
+];
+
+describe('incremental renders equal full renders', () => {
+  test('random edit sequences of the three-regions fleet (seeded)', () => {
+    const seed = 20261127;
+    const rand = random(seed);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const dir = tempDir();
+    const file = join(dir, 'fleet.yaml');
+    const doc = parseDocument(readText(THREE_REGIONS).replace('definition: ../apps/', `definition: ${ROOT}config/apps/`));
+    let previous = renderFleet(loadFleet((writeFileSync(file, doc.toString()), file)), { incremental: { salt: SALT } });
+    let reusedSome = 0;
+    for (let step = 0; step < 40; step++) {
+      const what = pick(EDITS)(doc, pick);
+      writeFileSync(file, doc.toString());
+      const fleet = loadFleet(file);
+      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters } });
+      const full = renderFleet(fleet);
+      assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
+      assert.deepEqual([...incremental.objects], [...full.objects]);
+      if (incremental.reused.length > 0) reusedSome++;
+      previous = incremental;
+    }
+    assert.ok(reusedSome >= 10, `incremental renders reused clusters in ${reusedSome} of 40 steps`);
+  });
+
+  test('nothing changed: every cluster reused; another salt (new code): none', () => {
+    const fleet = loadFleet(THREE_REGIONS);
+    const first = renderFleet(fleet, { incremental: { salt: SALT } });
+    assert.deepEqual(first.reused, []);
+    const again = renderFleet(fleet, { incremental: { salt: SALT, previous: first.clusters } });
+    assert.deepEqual(again.reused, ['frankfurt', 'saopaulo', 'virginia']);
+    assert.deepEqual(renderFleet(fleet, { incremental: { salt: 'other code', previous: first.clusters } }).reused, []);
+    assert.deepEqual(renderFleet(fleet, { distInRepo: 'elsewhere/dist', incremental: { salt: SALT, previous: first.clusters } }).reused, [], 'Flux paths depend on where dist is');
+  });
+
+  test('a one-cluster edit re-renders that cluster only', () => {
+    const fleet = loadFleet(THREE_REGIONS);
+    const first = renderFleet(fleet, { incremental: { salt: SALT } });
+    const edited = withClusterField(fleet, 'saopaulo', 'nodePools', OTHER_VALUE.nodePools(fleet.clusters[1]!));
+    assert.deepEqual(renderFleet(edited, { incremental: { salt: SALT, previous: first.clusters } }).reused, ['frankfurt', 'virginia']);
+  });
+});
