@@ -9,7 +9,6 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { floorInput } from './bench/floor.ts';
 import { limits, median, medianReport, ROOT, run, runChild, runNode, TimeoutError } from './bench/measure.ts';
 import { cliTable, loadAverage, machine, phasesTable, sizesTable, targets, targetsTable, type CliResult, type Measured, type SizeOutcome } from './bench/report.ts';
@@ -45,9 +44,9 @@ Options:
 Run it on an otherwise idle machine: the load average is printed before and after.
 Exit codes: 0 measured (whether or not the targets are met), 1 error, 2 bad usage.`;
 
-const here = dirname(fileURLToPath(import.meta.url));
-const SYNTH_CHILD = join(here, 'bench/synth-child.ts');
-const FLOOR_CHILD = join(here, 'bench/floor-child.ts');
+// Children run from the sources (node --import tsx), wherever this command itself runs from.
+const SYNTH_CHILD = join(ROOT, 'scripts/bench/synth-child.ts');
+const FLOOR_CHILD = join(ROOT, 'scripts/bench/floor-child.ts');
 
 await runMain(() => {
   const args = parseCli(process.argv.slice(2), {

@@ -73,12 +73,17 @@ export const readText = (file: string): string => readFileSync(file, 'utf8');
 /** True when kubectl (with its built-in kustomize) can run here. */
 export const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
-/** Runs `npm run synth` as a user would; returns exit code and output. */
-export function runSynth(args: string[], cwd = ROOT): { status: number; stdout: string; stderr: string } {
-  // Resolved here, so the command also runs from directories outside the repository.
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/synth.ts'), ...args], { cwd, encoding: 'utf8' });
+/** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
+export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
+
+/** Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`; returns exit code and output. */
+export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, encoding: 'utf8', env });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Runs `npm run synth` as a user would; returns exit code and output. */
+export const runSynth = (args: string[], cwd = ROOT) => runCommand('synth', args, cwd);
 
 export function kustomizeBuild(dir: string): string {
   return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

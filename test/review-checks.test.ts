@@ -5,7 +5,6 @@
  * render with one object edited (what a hand edit or a renderer bug would leave in dist).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -31,7 +30,7 @@ import {
   runChecks,
   type Finding,
 } from '../scripts/review/checks.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, render, runSynth, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, EXAMPLES, ROOT, render, runCommand, runSynth, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/fixtures/review');
 const { fleet, rendered } = render(DEFAULT_FLEET);
@@ -201,10 +200,7 @@ describe('each check fires on an input made to trip it', () => {
   });
 });
 
-function runCheck(args: string[], cwd = ROOT): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/check.ts'), ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const runCheck = (args: string[], cwd = ROOT) => runCommand('check', args, cwd);
 
 describe('check CLI', () => {
   test('--help lists every check', () => {

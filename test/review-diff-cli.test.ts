@@ -4,17 +4,14 @@
  * revision or the working tree, bad usage), text and Markdown output.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
-import { DEFAULT_FLEET, ROOT, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, ROOT, runCommand, tempDir } from './helpers.ts';
 
-function runDiff(args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/diff.ts'), ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const runDiff = (args: string[], cwd: string) => runCommand('diff', args, cwd);
 
 const git = (repo: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { listFiles } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, ROOT, runSynth, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir } from './helpers.ts';
 
 const snapshot = (dir: string) => new Map([...listFiles(dir)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
 
@@ -75,7 +75,7 @@ describe('synth CLI', () => {
 
   test('output piped into a reader that stops early (`| head -1`) is no crash', () => {
     const out = join(tempDir(), 'dist');
-    const cmd = `"${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'scripts/synth.ts')}" --config "${DEFAULT_FLEET}" --out "${out}" | head -1; exit \${PIPESTATUS[0]}`;
+    const cmd = `"${process.execPath}" "${MESHFLEET_BIN}" synth --config "${DEFAULT_FLEET}" --out "${out}" | head -1; exit \${PIPESTATUS[0]}`;
     const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');

@@ -3,10 +3,10 @@
  * (wall time, process start and exit included) and reporting its own usage from the inside.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 import type { ChildReport } from './usage.ts';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = PROJECT_ROOT;
 
 export interface RunResult {
   /** Wall time seen by the parent: spawn → exit. */

@@ -6,13 +6,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClusterRender } from '../../clusters/render.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 const FORMAT = 1;
 
-/** The repository root: where package.json and the sources live. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Sources whose code decides what a render produces, and the lockfile that pins cdk8s. */
 const RENDER_SOURCES = ['charts', 'clusters', 'config', 'imports'];

@@ -1,0 +1,86 @@
+// The meshfleet CLI bundle: scripts/cli.ts and what it imports, bundled by esbuild into
+// node_modules/.cache/meshfleet/ (never committed). Built by `npm ci` (the `prepare` script) and
+// rebuilt by bin/meshfleet.mjs whenever a source file is newer: the TypeScript sources stay the
+// truth, and every command starts without compiling them.
+// Usage: node bin/bundle.mjs [--force]   (prints the bundle's entry file)
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'node_modules', '.cache', 'meshfleet');
+const SOURCE_DIRS = ['scripts', 'charts', 'clusters', 'config', 'imports'];
+const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs'];
+/** Packages that read files next to their own code at run time (protos): loaded from node_modules. */
+const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax'];
+const KEEP = 3;
+
+function sources() {
+  const files = SOURCE_FILES.map((f) => join(ROOT, f));
+  for (const dir of SOURCE_DIRS) {
+    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
+      if (e.isFile() && /\.(ts|json)$/.test(e.name)) files.push(join(e.parentPath, e.name));
+    }
+  }
+  return files.sort();
+}
+
+/** A key of the sources as they are now: path, size and mtime of each. */
+function sourceKey() {
+  const hash = createHash('sha256');
+  for (const file of sources()) {
+    const s = statSync(file, { throwIfNoEntry: false });
+    hash.update(`${relative(ROOT, file)}\0${s?.size ?? -1}\0${s?.mtimeMs ?? -1}\0`);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The entry file of an up-to-date bundle, building one first when the sources changed. */
+export async function ensureBundle({ force = false } = {}) {
+  const dir = join(OUT, `cli-${sourceKey()}`);
+  const entry = join(dir, 'cli.mjs');
+  if (!force && existsSync(entry)) return entry;
+  const { build } = await import('esbuild');
+  mkdirSync(OUT, { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  await build({
+    entryPoints: { cli: join(ROOT, 'scripts/cli.ts') },
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    sourcemap: 'linked',
+    logLevel: 'error',
+    // Bundled CommonJS packages call require() for node's own modules.
+    banner: { js: "import { createRequire as __meshfleetRequire } from 'node:module'; const require = __meshfleetRequire(import.meta.url);" },
+  });
+  if (force) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(tmp, dir);
+  } catch (err) {
+    // Another process built the same sources first: use its bundle.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(entry)) throw err;
+  }
+  prune(dir);
+  return entry;
+}
+
+/** Keeps the newest few bundles: a command still running from an older one keeps its files. */
+function prune(current) {
+  const old = readdirSync(OUT, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('cli-') && join(OUT, e.name) !== current && !e.name.includes('.tmp-'))
+    .map((e) => ({ path: join(OUT, e.name), mtime: statSync(join(OUT, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { path } of old.slice(KEEP - 1)) rmSync(path, { recursive: true, force: true });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.write(`${relative(process.cwd(), await ensureBundle({ force: process.argv.includes('--force') }))}\n`);
+}
