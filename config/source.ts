@@ -173,8 +173,13 @@ function firstUndefinedAlias(doc: Document.Parsed): { name: string; offset: numb
   return found;
 }
 
+/**
+ * The parser's message, without its position (we give ours) and without the source text it quotes
+ * (`Unexpected scalar token in YAML stream: "…"`): a file named by mistake, a token file, must
+ * never be printed.
+ */
 function firstLine(message: string): string {
-  return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim());
+  return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/: ".*"$/, '').trim());
 }
 
 /** Maximum nesting of flow collections ([ and {) outside quoted strings; cheap guard before parsing. */

@@ -186,6 +186,12 @@ describe('app definitions: only from the fleet\'s folder, never echoed when not 
       assert.doesNotMatch(errors[0]!, /s3cr3t/);
       assert.match(errors[0]!, /^app\.yaml:1:1 \(document\): not an app definition \(got (text|a list|a mapping with none of its keys), expected /);
     }
+    // Nor in the parser's messages about a file that is not YAML at all (a git config, a key file).
+    for (const secret of ['[http]\n\textraheader = AUTHORIZATION: basic s3cr3t\n', '- a\nb: s3cr3t\n']) {
+      const { errors } = outcome(FLEET, secret);
+      assert.ok(errors.some((e) => e.startsWith('app.yaml:') && e.includes('invalid YAML')), errors.join('\n'));
+      assert.deepEqual(errors.filter((e) => e.includes('s3cr3t')), []);
+    }
   });
 });
 
@@ -258,6 +264,10 @@ describe('misleading messages, said plainly', () => {
   });
 });
 
+// The longest cluster name, a network name whose NAT name is exactly 63 characters, gateway sizes
+// where a gateway runs, service names that look like policy names without colliding, nested mount
+// paths, the longest annotation key (253-character prefix, 63-character name) and exactly 256 KiB
+// of annotations, punycode and * hosts.
 test('configs at the edge of each new rule load and render (synth into a temporary folder)', () => {
   const name40 = 'b'.repeat(40);
   const fleet = edit(edit(edit(FLEET, 'name: beta', `name: ${name40}`), 'name: vpc', `name: ${'v'.repeat(40)}`), 'primary: alpha', 'primary: alpha\n    ingress: true\n    gateways: { ingress: { maxReplicas: 2 } }')
@@ -274,7 +284,7 @@ workloads:
   y-from-z-v1: { service: y-from-z, version: v1, image: example.com/x:1 }
   w-v1: { service: w, version: v1, image: example.com/x:1 }
   z-v1: { service: z, version: v1, image: example.com/x:1, volumes: [{ name: a, mountPath: /data }, { name: b, mountPath: /data/b }] }`),
-  'db-v1: { service: db,', `db-v1: { podAnnotations: { ${'p'.repeat(63)}.${'q'.repeat(189)}/${'n'.repeat(63)}: x, big: ${'x'.repeat(256 * 1024 - 3 - 64 - 253 - 2 - 1)} }, service: db,`);
+  'db-v1: { service: db,', `db-v1: { podAnnotations: { ${'p'.repeat(63)}.${'q'.repeat(189)}/${'n'.repeat(63)}: x, big: ${'x'.repeat(256 * 1024 - (317 + 1) - 3)} }, service: db,`);
   const dir = folder({ 'fleet.yaml': fleet, 'app.yaml': app });
   assert.deepEqual(outcomeIn(dir), { errors: [], warnings: [] });
   const synth = runSynth(['--config', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
