@@ -12,7 +12,8 @@ import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
 import { deepFreeze, hasIngress, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
 import { ConfigError, describe, isWarning, pathToString, type Problem } from './problems.ts';
-import { checkApp, checkFleet, type PartialFleet } from './rules.ts';
+import { checkApp } from './app-rules.ts';
+import { checkFleet, type PartialFleet } from './rules.ts';
 import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
 import { readYamlFile, type YamlSource } from './source.ts';
 
