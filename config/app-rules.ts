@@ -17,6 +17,8 @@ export interface AppInFleet {
   /** Names placements may use (see `checkFleet`). */
   readonly clusters: ReadonlySet<string>;
   readonly ref: FleetAppData;
+  /** Whether any cluster of the fleet runs an ingress gateway (else the app's ingress renders nothing). */
+  readonly hasIngress: boolean;
 }
 
 /** Kubernetes' limit on the total size of an object's annotations (keys and values, in bytes). */
@@ -90,6 +92,9 @@ export function checkApp(appName: string, def: AppDefinitionData, fleet: AppInFl
 
   if (!fleet) return;
   const { ref, clusters: clusterNames } = fleet;
+  if (def.ingress && !fleet.hasIngress) {
+    atFleet(['apps', appName], `unused ingress (got ingress routes in the app definition, expected a cluster with ingress: true to serve them; no cluster runs an ingress gateway, so none renders)`, { key: true, warning: true });
+  }
   const workloads = Object.keys(def.workloads);
   const placedServices = new Set<string>();
   for (const [cluster, placed] of Object.entries(ref.placement)) {

@@ -89,7 +89,7 @@ function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, c
     }
     // The fleet's placement and traffic rules need a valid entry for this app and valid clusters.
     const ref = data.apps?.[appName] ?? parsed(FleetAppSchema, rawRef);
-    checkApp(appName, def.value, data.clusters && ref ? { clusters: clusterNames, ref } : undefined, sourceReporter(read.source, problems), at);
+    checkApp(appName, def.value, data.clusters && ref ? { clusters: clusterNames, ref, hasIngress: data.clusters.some(hasIngress) } : undefined, sourceReporter(read.source, problems), at);
     const namespace = def.value.namespace ?? appName;
     const owner = namespaces.get(namespace);
     if (owner) at(['apps', appName], `namespace already used (got ${JSON.stringify(namespace)}, expected a namespace no other app uses; ${owner} has it)`, { key: true });

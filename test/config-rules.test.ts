@@ -92,6 +92,14 @@ describe('warnings: settings accepted but without effect', () => {
     ]);
   });
 
+  test('an app\'s ingress when no cluster runs an ingress gateway', () => {
+    const app = edit(MINI_APP, 'workloads:', 'ingress: { service: web, port: 8080, routes: [{ prefix: / }] }\nworkloads:');
+    assert.deepEqual(outcome(edit(FLEET, '    role: primary\n', '    role: primary\n    ingress: false\n'), app), { errors: [], warnings: [
+      'fleet.yaml:22:3 apps.shop: warning: unused ingress (got ingress routes in the app definition, expected a cluster with ingress: true to serve them; no cluster runs an ingress gateway, so none renders)',
+    ] });
+    assert.deepEqual(outcome(FLEET, app), { errors: [], warnings: [] });
+  });
+
   test('synth prints warnings on stderr and succeeds; check counts them', () => {
     const dir = folder({ 'fleet.yaml': edit(FLEET, '    primary: alpha\n', '    primary: alpha\n    eastWestAddress: 10.20.15.250\n'), 'app.yaml': MINI_APP });
     const warning = 'fleet.yaml:17:22 clusters[1].eastWestAddress: warning: unused (got 10.20.15.250, expected no eastWestAddress: beta runs no east-west gateway; only a primary serving remotes, or every cluster of a multi-network mesh, runs one)\n';
