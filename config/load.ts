@@ -1,74 +1,149 @@
 /**
  * `loadFleet(file)`: the one entry from YAML to the typed, frozen `Fleet`. Reports every problem
  * it finds at once (as `ConfigError`), each with file, line, column, field path, the value and what
- * was expected. Structure first (zod schemas), then cross-field rules (rules.ts).
+ * was expected. Structure first (zod schemas), then cross-field rules (rules.ts). A schema error in
+ * one part does not stop the checks of the others: the valid sections still get their rules, and
+ * every app definition is still read and checked. Settings that are accepted but have no effect
+ * come back as warnings (`loadFleetWithWarnings`).
  */
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
 import { deepFreeze, hasIngress, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
-import { ConfigError, describe, pathToString, type Problem } from './problems.ts';
-import { checkApp, checkFleet } from './rules.ts';
-import { FleetSchema, type FleetData } from './schema.ts';
+import { ConfigError, describe, isWarning, pathToString, type Problem } from './problems.ts';
+import { checkApp } from './app-rules.ts';
+import { checkFleet, type PartialFleet } from './rules.ts';
+import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
 import { readYamlFile, type YamlSource } from './source.ts';
 
 /** Default fleet file, relative to the repository root. */
 export const DEFAULT_FLEET_FILE = 'config/fleet.yaml';
 
+/**
+ * The app definitions that ship with meshfleet (Bookinfo). Besides these, a fleet file may only
+ * name definitions under its own folder: a config can never make the loader read `/etc/shadow`.
+ */
+export const SHARED_APPS_DIR = join(PROJECT_ROOT, 'config', 'apps');
+
+/** A loaded fleet and the warnings about it (settings that are accepted but have no effect). */
+export interface LoadedFleet {
+  readonly fleet: Fleet;
+  /** Sorted by file and position; print them with `formatProblem`. */
+  readonly warnings: readonly Problem[];
+}
+
+/** Loads and validates a fleet file; throws `ConfigError` with every error found. Warnings are dropped. */
 export function loadFleet(file: string = DEFAULT_FLEET_FILE): Fleet {
+  return loadFleetWithWarnings(file).fleet;
+}
+
+/** Like `loadFleet`, and returns the warnings too (a `ConfigError` carries them beside its errors). */
+export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE): LoadedFleet {
   const display = displayPath(file);
   const fleetSource = readYamlFile(file, display);
   if (!fleetSource.ok) throw new ConfigError(fleetSource.problems);
-  const fleetData = validate(FleetSchema, fleetSource.source);
-  if (!fleetData.ok) throw new ConfigError(fleetData.problems);
-
+  const source = fleetSource.source;
   const problems: Problem[] = [];
-  const at = sourceReporter(fleetSource.source, problems);
-  checkFleet(fleetData.value, at);
+  const at = sourceReporter(source, problems);
+  const whole = validate(FleetSchema, source, 'a fleet file');
+  if (!whole.ok) problems.push(...whole.problems);
+  const data: PartialFleet = whole.ok ? whole.value : validSections(source.data);
+  const clusterNames = checkFleet(data, at, (path) => valueAt(source.data, path) !== undefined);
+  const definitions = loadDefinitions(file, source, data, clusterNames, at, problems);
 
-  const definitions = new Map<string, { data: AppDefinitionData; file: string }>();
+  const errors = sortProblems(problems.filter((p) => !isWarning(p)));
+  const warnings = sortProblems(problems.filter(isWarning));
+  if (errors.length > 0 || !whole.ok) throw new ConfigError(errors, warnings);
+  return { fleet: deepFreeze(buildFleet(display, whole.value, definitions)), warnings };
+}
+
+type Definitions = Map<string, { data: AppDefinitionData; file: string }>;
+
+/**
+ * Reads and checks the definition of every app the fleet names, also when the fleet file has
+ * schema errors elsewhere (a missing definition file is an independent problem).
+ */
+function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, clusterNames: ReadonlySet<string>, at: Reporter, problems: Problem[]): Definitions {
+  const definitions: Definitions = new Map();
   const namespaces = new Map<string, string>();
-  for (const [appName, appRef] of Object.entries(fleetData.value.apps)) {
-    const defFile = resolve(dirname(file), appRef.definition);
+  const rawApps = valueAt(source.data, ['apps']);
+  if (!isRecord(rawApps)) return definitions;
+  const within = [dirname(resolve(file)), SHARED_APPS_DIR];
+  for (const [appName, rawRef] of Object.entries(rawApps)) {
+    const definition = isRecord(rawRef) ? rawRef.definition : undefined;
+    if (typeof definition !== 'string' || definition === '') continue; // the schema error says so
+    const defFile = resolve(dirname(file), definition);
     const defDisplay = displayPath(defFile);
-    const read = readYamlFile(defFile, defDisplay);
+    const read = readYamlFile(defFile, defDisplay, { within });
     if (!read.ok) {
       // Say which fleet entry pointed at the unreadable file, then why it is unreadable.
-      at(['apps', appName, 'definition'], `cannot load app definition (got ${describe(appRef.definition)}, expected a readable app file)`);
+      at(['apps', appName, 'definition'], `cannot load app definition (got ${describe(definition)}, expected a readable app file under the fleet file's folder)`);
       problems.push(...read.problems);
       continue;
     }
-    const def = validate(AppDefinitionSchema, read.source);
+    const def = validate(AppDefinitionSchema, read.source, 'an app definition');
     if (!def.ok) {
       problems.push(...def.problems);
       continue;
     }
-    checkApp(appName, def.value, fleetData.value, sourceReporter(read.source, problems), at);
+    // The fleet's placement and traffic rules need a valid entry for this app and valid clusters.
+    const ref = data.apps?.[appName] ?? parsed(FleetAppSchema, rawRef);
+    checkApp(appName, def.value, data.clusters && ref ? { clusters: clusterNames, ref, hasIngress: data.clusters.some(hasIngress) } : undefined, sourceReporter(read.source, problems), at);
     const namespace = def.value.namespace ?? appName;
     const owner = namespaces.get(namespace);
     if (owner) at(['apps', appName], `namespace already used (got ${JSON.stringify(namespace)}, expected a namespace no other app uses; ${owner} has it)`, { key: true });
     namespaces.set(namespace, appName);
     definitions.set(appName, { data: def.value, file: defDisplay });
   }
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
-  return deepFreeze(buildFleet(display, fleetData.value, definitions));
+  return definitions;
 }
 
-/** A function that records a problem at a field path of one source file. */
-export type Reporter = (path: readonly PropertyKey[], message: string, opts?: { key?: boolean }) => void;
+/** The top-level sections of a fleet document that are valid on their own, parsed (defaults filled in). */
+function validSections(data: unknown): PartialFleet {
+  if (!isRecord(data)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(FleetSchema.shape)) {
+    const value = parsed(schema as z.ZodType, data[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out as PartialFleet;
+}
+
+function parsed<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Records a problem at a field path of one source file: an error, or with `warning` a warning.
+ * With `key`, the position is the key's own, not its value's.
+ */
+export type Reporter = (path: readonly PropertyKey[], message: string, opts?: { key?: boolean; warning?: boolean }) => void;
 
 function sourceReporter(source: YamlSource, sink: Problem[]): Reporter {
   return (path, message, opts) => {
     const pos = source.locate(path, opts?.key);
-    sink.push({ file: source.file, line: pos.line, col: pos.col, path: pathToString(path), message });
+    sink.push({ file: source.file, line: pos.line, col: pos.col, path: pathToString(path), message, ...(opts?.warning ? { severity: 'warning' as const } : {}) });
   };
 }
 
 type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
-function validate<S extends z.ZodType>(schema: S, source: YamlSource): Validated<z.output<S>> {
-  if (source.data === null || source.data === undefined) {
-    return { ok: false, problems: [{ file: source.file, line: 1, col: 1, path: '', message: 'empty document (got nothing, expected a mapping)' }] };
+/**
+ * Validates a document against its schema. `what` names the kind of file for a document that is
+ * not one at all (`a fleet file`); its content is then never echoed: a path that names a token
+ * file by mistake must not print the token.
+ */
+function validate<S extends z.ZodType>(schema: S, source: YamlSource, what: string): Validated<z.output<S>> {
+  const whole = (message: string): Validated<z.output<S>> => ({ ok: false, problems: [{ file: source.file, line: 1, col: 1, path: '', message }] });
+  if (source.data === null || source.data === undefined) return whole('empty document (got nothing, expected a mapping)');
+  if (!isRecord(source.data)) return whole(`not ${what} (got ${Array.isArray(source.data) ? 'a list' : typeof source.data === 'string' ? 'text' : `a ${typeof source.data}`}, expected a mapping)`);
+  const known = knownKeys(schema, []) ?? [];
+  if (!Object.keys(source.data).some((k) => known.includes(k))) {
+    return whole(`not ${what} (got a mapping with none of its keys, expected some of ${known.join(', ')})`);
   }
   const result = schema.safeParse(source.data);
   if (result.success) return { ok: true, value: result.data };
@@ -91,6 +166,10 @@ function validate<S extends z.ZodType>(schema: S, source: YamlSource): Validated
           report([...path, key], `unknown key (got ${JSON.stringify(key)}, expected ${known ? `one of ${known.join(', ')}` : 'no other key'})`, { key: true });
         }
         break;
+      case 'invalid_key':
+        // A record's key (an app, cluster, service or workload name): say what a valid name is.
+        report(path, `invalid name (got ${JSON.stringify(String(path[path.length - 1]))}, expected ${issue.issues.map((i) => i.message)[0] ?? 'a valid name'})`, { key: true });
+        break;
       case 'invalid_type':
         if (got === undefined) report(path, `missing (expected ${expectedType(issue)})`);
         else report(path, `wrong type (got ${describe(got)}, expected ${expectedType(issue)})`);
@@ -110,14 +189,16 @@ function expectedType(issue: z.core.$ZodIssue): string {
 }
 
 function expectedText(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union') return 'one of the allowed forms';
+  if (issue.code === 'invalid_union') return issue.message.startsWith('Invalid input') ? 'one of the allowed forms' : issue.message;
   return issue.message.replace(/^Invalid input: expected /, '').replace(/^Invalid option: expected one of /, '');
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  // Own keys only: a field path never reaches into a prototype.
   let node: unknown = data;
   for (const key of path) {
     if (node === null || typeof node !== 'object') return undefined;
+    if (!Object.hasOwn(node, key as string)) return undefined;
     node = (node as Record<PropertyKey, unknown>)[key as string];
   }
   return node;
@@ -159,7 +240,7 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? resolve(file) : rel;
 }
 
-function buildFleet(file: string, data: FleetData, definitions: Map<string, { data: AppDefinitionData; file: string }>): Fleet {
+function buildFleet(file: string, data: FleetData, definitions: Definitions): Fleet {
   const clusters: Cluster[] = data.clusters.map((c) => ({
     ...c,
     zones: c.zones ?? [],

@@ -103,6 +103,9 @@ export function watchersOf(fleet: Fleet, cluster: Cluster): Cluster[] {
   return all.filter((p) => p.name !== cluster.name && (cluster.controlPlane === p.name || all.length > 1));
 }
 
+/** Name of the AuthorizationPolicy that lets `caller` call `callee` (one per call edge). */
+export const callPolicyName = (callee: string, caller: string): string => `${callee}-from-${caller}`;
+
 const placementsByCluster = new WeakMap<App, Map<string, PlacedWorkload[]>>();
 
 /** Workloads of `app` placed in `cluster`, from an index built once per app (not a scan per cluster). */
@@ -150,7 +153,7 @@ export function versionsOf(app: App, serviceName: string): string[] {
 export const ingressClusters = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) => c.ingress);
 
 /** Whether a cluster runs an east-west gateway: a primary serving remotes, or any cluster in multi-network. */
-export function hasEastWestGateway(fleet: Fleet, cluster: Cluster): boolean {
+export function hasEastWestGateway(fleet: Pick<Fleet, 'mesh'>, cluster: Pick<Cluster, 'role' | 'remotes'>): boolean {
   return fleet.mesh.networkModel === 'multi-network' || (cluster.role === 'primary' && cluster.remotes.length > 0);
 }
 

@@ -6,15 +6,27 @@ export interface Problem {
   /** Field path such as `clusters[1].ranges.pods`; empty for the whole document. */
   readonly path: string;
   readonly message: string;
+  /**
+   * `warning`: a setting that is accepted but has no effect (e.g. an address for a gateway the
+   * topology does not run). Warnings are printed, never fail a command.
+   * @default 'error'
+   */
+  readonly severity?: 'error' | 'warning';
 }
 
+/** `FILE:LINE:COL path: message`, or `FILE:LINE:COL path: warning: message` for a warning. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col} ${p.path || '(document)'}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col} ${p.path || '(document)'}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 }
 
-/** Thrown by the loader with every problem found; callers print `problems` one per line. */
+export const isWarning = (p: Problem): boolean => p.severity === 'warning';
+
+/**
+ * Thrown by the loader with every error found (`problems`), and the warnings found beside them;
+ * callers print both, one per line.
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly Problem[]) {
+  constructor(readonly problems: readonly Problem[], readonly warnings: readonly Problem[] = []) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'ConfigError';
   }

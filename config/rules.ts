@@ -1,24 +1,34 @@
 /**
- * Cross-field rules: what a schema cannot say about one field alone. Each rule reports through
- * the `Reporter` at the exact field that must change, with the value and what was expected.
+ * Cross-field rules of the fleet file: what a schema cannot say about one field alone (the rules
+ * of an app definition are in app-rules.ts). Each rule reports through the `Reporter` at the exact
+ * field that must change, with the value and what was expected.
  */
-import type { AppDefinitionData } from './app-schema.ts';
+import * as provisionNames from '../scripts/provision/names.ts';
 import { contains, hasHostBits, parseCidr, overlaps, type Cidr } from './cidr.ts';
 import type { Reporter } from './load.ts';
-import { hasIngress } from './model.ts';
+import { hasEastWestGateway, hasIngress } from './model.ts';
 import { isKnownRegion } from './regions.ts';
-import type { FleetData } from './schema.ts';
+import type { ClusterData, FleetData } from './schema.ts';
+
+/** The sections of a fleet file that passed the schema: rules run on what is valid. */
+export type PartialFleet = { readonly [K in keyof FleetData]?: FleetData[K] };
+
+/** Whether the fleet file itself sets a value at `path` (rather than leaving it to its default). */
+export type Given = (path: readonly PropertyKey[]) => boolean;
 
 const RANGE_KINDS = ['nodes', 'pods', 'services', 'controlPlane'] as const;
 
-export function checkFleet(fleet: FleetData, at: Reporter): void {
+/**
+ * Rules across the fleet file. Runs on the sections that are valid; returns the names that
+ * references to clusters may use (the clusters, plus a name a duplicate entry presumably meant:
+ * its references are not reported again).
+ */
+export function checkFleet(fleet: PartialFleet, at: Reporter, given: Given): ReadonlySet<string> {
+  checkUnusedMeshNetwork(fleet, at, given);
   const clusters = fleet.clusters;
-  const names = new Map<string, number>();
-  clusters.forEach((c, i) => {
-    if (names.has(c.name)) at(['clusters', i, 'name'], `duplicate cluster name (got ${JSON.stringify(c.name)}, expected a name not already used by clusters[${names.get(c.name)}])`);
-    else names.set(c.name, i);
-  });
-  const byName = new Map<string, (typeof clusters)[number]>();
+  if (!clusters) return new Set();
+  const names = clusterNames(fleet, clusters, at);
+  const byName = new Map<string, ClusterData>();
   for (const c of clusters) if (!byName.has(c.name)) byName.set(c.name, c);
   const hasPrimary = clusters.some((c) => c.role === 'primary');
 
@@ -29,8 +39,9 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
   clusters.forEach((c, i) => {
     if (c.role === 'remote') {
       if (c.primary === undefined) at(['clusters', i], `remote without a primary (got nothing, expected primary: NAME of a primary cluster)`);
-      else if (!byName.has(c.primary)) at(['clusters', i, 'primary'], `unknown cluster (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(fleet)})`);
-      else if (hasPrimary && byName.get(c.primary)!.role !== 'primary') at(['clusters', i, 'primary'], `not a primary (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(fleet)})`);
+      else if (!byName.has(c.primary)) {
+        if (!names.has(c.primary)) at(['clusters', i, 'primary'], `unknown cluster (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(clusters)})`);
+      } else if (hasPrimary && byName.get(c.primary)!.role !== 'primary') at(['clusters', i, 'primary'], `not a primary (got ${JSON.stringify(c.primary)}, expected one of ${primaryNames(clusters)})`);
     } else if (c.primary !== undefined) {
       at(['clusters', i, 'primary'], `a primary has no primary (got ${JSON.stringify(c.primary)}, expected no primary key, or role: remote)`);
     }
@@ -40,7 +51,7 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     (c.zones ?? []).forEach((z, j) => {
       if (!z.startsWith(`${c.region}-`)) at(['clusters', i, 'zones', j], `zone outside the cluster's region (got ${JSON.stringify(z)}, expected a zone of ${c.region}, such as ${c.region}-a)`);
     });
-    if (fleet.mesh.networkModel === 'flat' && c.network !== undefined && c.network !== fleet.mesh.network) {
+    if (fleet.mesh?.networkModel === 'flat' && c.network !== undefined && c.network !== fleet.mesh.network) {
       at(['clusters', i, 'network'], `flat mesh has one network (got ${JSON.stringify(c.network)}, expected ${JSON.stringify(fleet.mesh.network)} or no network key; use mesh.networkModel: multi-network for one network per cluster)`);
     }
     const pools = new Set<string>();
@@ -89,131 +100,158 @@ export function checkFleet(fleet: FleetData, at: Reporter): void {
     }
   });
 
-  checkGlobalEntry(fleet, at);
+  checkUnusedClusterSettings(fleet, clusters, at, given);
+  checkDerivedNames(fleet, clusters, at);
+  checkGlobalEntry(fleet, clusters, names, at, given);
 
-  Object.entries(fleet.apps).forEach(([app, ref]) => {
+  Object.entries(fleet.apps ?? {}).forEach(([app, ref]) => {
     Object.keys(ref.placement).forEach((cluster) => {
-      if (!byName.has(cluster)) at(['apps', app, 'placement', cluster], `unknown cluster (got ${JSON.stringify(cluster)}, expected one of ${[...byName.keys()].join(', ')})`, { key: true });
+      if (!names.has(cluster)) at(['apps', app, 'placement', cluster], `unknown cluster (got ${JSON.stringify(cluster)}, expected one of ${[...byName.keys()].join(', ')})`, { key: true });
     });
+  });
+  return names;
+}
+
+/**
+ * Duplicate cluster names, and the names references may use. A duplicate entry most likely lost
+ * its intended name to a copy-paste: when the references to names no cluster has (placement,
+ * primary, config cluster) are no more than the duplicates, they are that name, said once in the
+ * duplicate's message instead of as an "unknown cluster" at every reference.
+ */
+function clusterNames(fleet: PartialFleet, clusters: readonly ClusterData[], at: Reporter): ReadonlySet<string> {
+  const names = new Set(clusters.map((c) => c.name));
+  const firstIndex = new Map<string, number>();
+  const duplicates: number[] = [];
+  clusters.forEach((c, i) => {
+    if (firstIndex.has(c.name)) duplicates.push(i);
+    else firstIndex.set(c.name, i);
+  });
+  const referenced = [
+    ...Object.values(fleet.apps ?? {}).flatMap((ref) => Object.keys(ref.placement)),
+    ...clusters.flatMap((c) => (c.role === 'remote' && c.primary !== undefined ? [c.primary] : [])),
+    ...(fleet.globalEntry?.enabled ? [fleet.globalEntry.configCluster] : []),
+  ];
+  const missing = [...new Set(referenced.filter((n) => !names.has(n)))];
+  const presumed = duplicates.length > 0 && missing.length <= duplicates.length ? missing : [];
+  for (const i of duplicates) {
+    const c = clusters[i]!;
+    const hint = presumed.length > 0 ? `, such as ${presumed.map((n) => JSON.stringify(n)).join(' or ')}, which the config refers to but no cluster has` : '';
+    at(['clusters', i, 'name'], `duplicate cluster name (got ${JSON.stringify(c.name)}, expected a name not already used by clusters[${firstIndex.get(c.name)}]${hint})`);
+  }
+  return new Set([...names, ...presumed]);
+}
+
+/** `mesh.network` names the one network of a flat mesh; in multi-network each cluster is its own. */
+function checkUnusedMeshNetwork(fleet: PartialFleet, at: Reporter, given: Given): void {
+  if (fleet.mesh?.networkModel === 'multi-network' && given(['mesh', 'network'])) {
+    at(['mesh', 'network'], `unused (got ${JSON.stringify(fleet.mesh.network)}, expected no network key: with networkModel multi-network each cluster is its own network, named after the cluster or its network key)`, { warning: true });
+  }
+}
+
+/** Settings a cluster accepts but that have no effect on what its topology runs: warnings. */
+function checkUnusedClusterSettings(fleet: PartialFleet, clusters: readonly ClusterData[], at: Reporter, given: Given): void {
+  clusters.forEach((c, i) => {
+    const remotes = clusters.filter((r) => r.role === 'remote' && r.primary === c.name).map((r) => r.name);
+    if (fleet.mesh && !hasEastWestGateway(fleet as Pick<FleetData, 'mesh'>, { role: c.role, remotes })) {
+      const why = `${c.name} runs no east-west gateway; only a primary serving remotes, or every cluster of a multi-network mesh, runs one`;
+      if (c.eastWestAddress !== undefined) at(['clusters', i, 'eastWestAddress'], `unused (got ${c.eastWestAddress}, expected no eastWestAddress: ${why})`, { warning: true });
+      if (given(['clusters', i, 'gateways', 'eastWest'])) at(['clusters', i, 'gateways', 'eastWest'], `unused (got a size, expected no eastWest key: ${why})`, { warning: true, key: true });
+    }
+    if (!hasIngress(c) && given(['clusters', i, 'gateways', 'ingress'])) {
+      at(['clusters', i, 'gateways', 'ingress'], `unused (got a size, expected no ingress key: ${c.name} runs no ingress gateway; set ingress: true on the cluster to run one)`, { warning: true, key: true });
+    }
+    if (fleet.gke?.privateNodes === false && c.ranges.controlPlane !== undefined) {
+      at(['clusters', i, 'ranges', 'controlPlane'], `unused (got ${c.ranges.controlPlane}, expected no controlPlane range: gke.privateNodes is false, so the control plane has a public endpoint)`, { warning: true });
+    }
   });
 }
 
-/** The global entry needs clusters that serve it, one of which holds its config, and TLS needs a certificate map. */
-function checkGlobalEntry(fleet: FleetData, at: Reporter): void {
+/** Compute resource names (subnets, ranges, firewall rules, routers, NATs) are RFC 1035 labels. */
+const MAX_RESOURCE_NAME = 63;
+
+/**
+ * Names `npm run provision` derives from config names (scripts/provision/names.ts): a name that
+ * passes here must not fail there, half-way through provisioning. One problem per field, for its
+ * longest derived name.
+ */
+function checkDerivedNames(fleet: PartialFleet, clusters: readonly ClusterData[], at: Reporter): void {
+  const n = provisionNames;
+  const net = (make: (fleet: { network: { name: string } }) => string) => (name: string) => make({ network: { name } });
+  const regions = [...new Set(clusters.map((c) => c.region))];
+  const derived: { path: PropertyKey[]; name: string; makers: { what: string; make: (name: string) => string }[] }[] = clusters.map((c, i) => ({
+    path: ['clusters', i, 'name'],
+    name: c.name,
+    makers: [
+      { what: 'subnet', make: (name: string) => n.subnetName({ name }) },
+      { what: 'pods range', make: (name: string) => n.podsRangeName({ name }) },
+      { what: 'services range', make: (name: string) => n.servicesRangeName({ name }) },
+    ],
+  }));
+  if (fleet.network) {
+    derived.push({
+      path: ['network', 'name'],
+      name: fleet.network.name,
+      makers: [
+        { what: 'mesh firewall rule', make: net(n.meshFirewallName) },
+        { what: 'webhook firewall rule', make: net(n.webhookFirewallName) },
+        { what: 'health-check firewall rule', make: net(n.healthCheckFirewallName) },
+        ...regions.flatMap((region) => [
+          { what: `Cloud Router of ${region}`, make: (name: string) => n.routerName({ network: { name } }, region) },
+          { what: `Cloud NAT of ${region}`, make: (name: string) => n.natName({ network: { name } }, region) },
+        ]),
+      ],
+    });
+  }
+  for (const { path, name, makers } of derived) {
+    // What each maker adds to the name, measured on a one-letter name (the makers refuse long results).
+    const longest = makers.map((m) => ({ what: m.what, extra: m.make('x').length - 1 })).sort((a, b) => b.extra - a.extra)[0]!;
+    if (name.length + longest.extra > MAX_RESOURCE_NAME) {
+      at(path, `name too long for the names derived from it (got ${JSON.stringify(name)}, ${name.length} characters: the ${longest.what} would be named with ${name.length + longest.extra}, expected at most ${MAX_RESOURCE_NAME - longest.extra} characters here, as GCP names have at most ${MAX_RESOURCE_NAME})`);
+    }
+  }
+}
+
+/**
+ * The global entry needs clusters that serve it, one of which holds its config, TLS needs a
+ * certificate map, and the GKE settings it turns on must not be switched off.
+ */
+function checkGlobalEntry(fleet: PartialFleet, clusters: readonly ClusterData[], names: ReadonlySet<string>, at: Reporter, given: Given): void {
   const entry = fleet.globalEntry;
   if (!entry?.enabled) return;
-  const serving = fleet.clusters.filter(hasIngress).map((c) => c.name);
-  const config = fleet.clusters.find((c) => c.name === entry.configCluster);
+  const serving = clusters.filter(hasIngress).map((c) => c.name);
+  const config = clusters.find((c) => c.name === entry.configCluster);
   if (serving.length === 0) at(['globalEntry'], 'no serving cluster (got no cluster with ingress, expected ingress: true on at least one cluster)');
-  if (!config) at(['globalEntry', 'configCluster'], `unknown cluster (got ${JSON.stringify(entry.configCluster)}, expected one of ${fleet.clusters.map((c) => c.name).join(', ')})`);
-  else if (!hasIngress(config) && serving.length > 0) at(['globalEntry', 'configCluster'], `config cluster does not serve (got ${JSON.stringify(entry.configCluster)}, which has no ingress; expected one of ${serving.join(', ')})`);
+  if (!config) {
+    if (!names.has(entry.configCluster)) at(['globalEntry', 'configCluster'], `unknown cluster (got ${JSON.stringify(entry.configCluster)}, expected one of ${clusters.map((c) => c.name).join(', ')})`);
+  } else if (!hasIngress(config) && serving.length > 0) at(['globalEntry', 'configCluster'], `config cluster does not serve (got ${JSON.stringify(entry.configCluster)}, which has no ingress; expected one of ${serving.join(', ')})`);
   if (entry.tls?.enabled !== false && entry.tls !== undefined && entry.tls.certificateMap === undefined) {
     at(['globalEntry', 'tls'], 'TLS without a certificate map (got none, expected certificateMap: NAME of a Certificate Manager map, or enabled: false)');
   }
+  if (entry.tls?.enabled === false && entry.tls.certificateMap !== undefined) {
+    at(['globalEntry', 'tls', 'certificateMap'], `unused (got ${JSON.stringify(entry.tls.certificateMap)}, expected no certificateMap: tls.enabled is false, so the load balancer serves plain HTTP)`, { warning: true });
+  }
+  checkUnique(entry.hostnames, ['globalEntry', 'hostnames'], 'hostname', at);
+  // The multi-cluster Gateway needs every cluster registered to the fleet and the Gateway API on:
+  // the global entry turns both on, so an explicit `false` would be silently overridden.
+  const needs = { fleetRegistration: 'every cluster registered to the GKE fleet', gatewayApi: 'the GKE Gateway API on every cluster' } as const;
+  for (const [key, what] of Object.entries(needs) as [keyof typeof needs, string][]) {
+    if (fleet.gke?.[key] === false && given(['gke', key])) {
+      at(['gke', key], `contradicts globalEntry (got false, expected true or no ${key} key: the global entry's multi-cluster Gateway needs ${what})`);
+    }
+  }
+}
+
+/** Each item of a list once: `duplicate <what> (got "x", expected each <what> once)` at every repeat. */
+export function checkUnique(items: readonly string[], path: PropertyKey[], what: string, at: Reporter): void {
   const seen = new Set<string>();
-  entry.hostnames.forEach((h, i) => {
-    if (seen.has(h)) at(['globalEntry', 'hostnames', i], `duplicate hostname (got ${JSON.stringify(h)}, expected each hostname once)`);
-    seen.add(h);
+  items.forEach((item, i) => {
+    if (seen.has(item)) at([...path, i], `duplicate ${what} (got ${JSON.stringify(item)}, expected each ${what} once)`);
+    seen.add(item);
   });
 }
 
-/** Rules of one app definition, and of the fleet's placement and traffic for it. */
-export function checkApp(appName: string, def: AppDefinitionData, fleet: FleetData, atDef: Reporter, atFleet: Reporter): void {
-  const services = Object.keys(def.services);
-  const serviceList = services.join(', ');
-  for (const [name, svc] of Object.entries(def.services)) {
-    const portNames = new Map<string, number>();
-    const portNumbers = new Map<number, number>();
-    svc.ports.forEach((p, j) => {
-      if (portNames.has(p.name)) atDef(['services', name, 'ports', j, 'name'], `duplicate port name (got ${JSON.stringify(p.name)}, expected a name not used by ports[${portNames.get(p.name)}])`);
-      if (portNumbers.has(p.port)) atDef(['services', name, 'ports', j, 'port'], `duplicate port (got ${p.port}, expected a port not used by ports[${portNumbers.get(p.port)}])`);
-      portNames.set(p.name, j);
-      portNumbers.set(p.port, j);
-    });
-    svc.calls.forEach((callee, j) => {
-      if (!(callee in def.services)) atDef(['services', name, 'calls', j], `unknown service (got ${JSON.stringify(callee)}, expected one of ${serviceList})`);
-      else if (callee === name) atDef(['services', name, 'calls', j], `a service calling itself (got ${JSON.stringify(callee)}, expected another service)`);
-    });
-  }
-  const versions = new Map<string, string>();
-  for (const [name, w] of Object.entries(def.workloads)) {
-    if (!(w.service in def.services)) {
-      atDef(['workloads', name, 'service'], `unknown service (got ${JSON.stringify(w.service)}, expected one of ${serviceList})`);
-      continue;
-    }
-    const key = `${w.service}/${w.version}`;
-    if (versions.has(key)) atDef(['workloads', name, 'version'], `duplicate version (got ${JSON.stringify(w.version)}, expected a version of ${w.service} not used by ${versions.get(key)})`);
-    versions.set(key, name);
-    const mounts = new Set<string>();
-    w.volumes.forEach((v, j) => {
-      if (mounts.has(v.name)) atDef(['workloads', name, 'volumes', j, 'name'], `duplicate volume (got ${JSON.stringify(v.name)}, expected a unique volume name)`);
-      mounts.add(v.name);
-    });
-  }
-  for (const name of services) {
-    if (!Object.values(def.workloads).some((w) => w.service === name)) atDef(['services', name], `service without workloads (got none, expected a workload with service: ${name})`);
-  }
-  if (def.ingress) {
-    const svc = def.services[def.ingress.service];
-    if (!svc) atDef(['ingress', 'service'], `unknown service (got ${JSON.stringify(def.ingress.service)}, expected one of ${serviceList})`);
-    else if (!svc.ports.some((p) => p.port === def.ingress!.port)) atDef(['ingress', 'port'], `port not served (got ${def.ingress.port}, expected one of ${svc.ports.map((p) => p.port).join(', ')})`);
-  }
-
-  const ref = fleet.apps[appName]!;
-  const clusterNames = new Set(fleet.clusters.map((c) => c.name));
-  const workloads = Object.keys(def.workloads);
-  const placedServices = new Set<string>();
-  for (const [cluster, placed] of Object.entries(ref.placement)) {
-    for (const [workload, override] of Object.entries(placed)) {
-      const path = ['apps', appName, 'placement', cluster, workload];
-      const w = def.workloads[workload];
-      if (!w) {
-        atFleet(path, `unknown workload (got ${JSON.stringify(workload)}, expected one of ${workloads.join(', ')})`, { key: true });
-        continue;
-      }
-      if (clusterNames.has(cluster)) placedServices.add(w.service);
-      if (override?.replicas !== undefined && override.autoscaling !== undefined) {
-        atFleet([...path, 'autoscaling'], `replicas and autoscaling both set (got replicas ${override.replicas} and autoscaling, expected one of them)`, { key: true });
-      }
-      if (override?.autoscaling && override.autoscaling.min > override.autoscaling.max) {
-        atFleet([...path, 'autoscaling', 'min'], `min above max (got min ${override.autoscaling.min} > max ${override.autoscaling.max}, expected min <= max)`);
-      }
-    }
-  }
-  for (const name of services) {
-    if (Object.values(def.workloads).some((w) => w.service === name) && !placedServices.has(name)) {
-      atFleet(['apps', appName, 'placement'], `service ${name} runs nowhere (got no placed workload of it, expected at least one of ${Object.entries(def.workloads).filter(([, w]) => w.service === name).map(([n]) => n).join(', ')} placed in a cluster)`);
-    }
-  }
-  for (const [name, traffic] of Object.entries(ref.traffic)) {
-    const path = ['apps', appName, 'traffic', name];
-    if (!(name in def.services)) {
-      atFleet(path, `unknown service (got ${JSON.stringify(name)}, expected one of ${serviceList})`, { key: true });
-      continue;
-    }
-    if (traffic.weights) {
-      const own = Object.values(def.workloads).filter((w) => w.service === name).map((w) => w.version);
-      for (const version of Object.keys(traffic.weights)) {
-        if (!own.includes(version)) atFleet([...path, 'weights', version], `unknown version (got ${JSON.stringify(version)}, expected one of ${own.join(', ')})`, { key: true });
-      }
-      const sum = Object.values(traffic.weights).reduce((a, b) => a + b, 0);
-      if (sum !== 100) atFleet([...path, 'weights'], `weights do not add up (got ${sum}, expected 100)`);
-      const placed = new Set(Object.values(ref.placement).flatMap((p) => Object.keys(p)));
-      for (const [version, weight] of Object.entries(traffic.weights)) {
-        const workload = Object.entries(def.workloads).find(([, w]) => w.service === name && w.version === version)?.[0];
-        if (weight > 0 && workload && !placed.has(workload)) {
-          atFleet([...path, 'weights', version], `weight for a version that runs nowhere (got ${weight}, expected 0, or ${workload} placed in a cluster)`);
-        }
-      }
-      if (def.ingress && name === appName) {
-        atFleet([...path, 'weights'], `weights on a service named like its app (got ${JSON.stringify(name)}, expected a service name other than the app name: both would need the VirtualService ${JSON.stringify(appName)})`, { key: true });
-      }
-    }
-  }
-}
-
-function primaryNames(fleet: FleetData): string {
-  const names = fleet.clusters.filter((c) => c.role === 'primary').map((c) => c.name);
+function primaryNames(clusters: readonly ClusterData[]): string {
+  const names = clusters.filter((c) => c.role === 'primary').map((c) => c.name);
   return names.length ? names.join(', ') : 'a primary cluster (none is defined)';
 }
 

@@ -49,13 +49,13 @@ export const MeshSchema = z.strictObject({
      * Where the charts come from: an OCI registry prefix (`oci://…`, one OCIRepository per chart)
      * or a classic Helm repository (`https://…`). The old storage.googleapis.com location is being retired.
      */
-    charts: z.string().regex(/^(oci|https):\/\/[^\s]+[^/\s]$/, { error: 'oci://REGISTRY/PATH or https://HOST/PATH without a trailing slash' }).default('oci://ghcr.io/istio/release/charts'),
-  }).prefault({}),
+    charts: z.string().regex(/^(oci|https):\/\/[^\s]+[^/\s]$/, { error: 'oci://REGISTRY/PATH or https://HOST/PATH without a trailing slash' }).default('oci://ghcr.io/istio/release/charts').describe('Where the Istio charts come from: an OCI registry prefix (`oci://…`) or a Helm repository (`https://…`), without a trailing slash.'),
+  }).prefault({}).describe('The Istio release every cluster runs, and where its charts come from.'),
   /**
    * `flat`: one Istio network, pods of all clusters reach each other directly (alias IPs in one VPC).
    * `multi-network`: each cluster is its own network; cross-cluster traffic goes through east-west gateways.
    */
-  networkModel: z.enum(['flat', 'multi-network'], { error: 'flat or multi-network' }).default('flat'),
+  networkModel: z.enum(['flat', 'multi-network'], { error: 'flat or multi-network' }).default('flat').describe('`flat`: one Istio network, pods of every cluster reach each other directly. `multi-network`: each cluster is its own network, joined by east-west gateways.'),
   network: dnsLabel().default('network1').describe('Istio network name used by every cluster in the flat model.'),
 });
 
@@ -67,12 +67,12 @@ export const GkeSchema = z.strictObject({
 });
 
 export const NodePoolSchema = z.strictObject({
-  name: dnsLabel(),
+  name: dnsLabel().describe('Node pool name, unique in the cluster.'),
   machineType: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'a machine type such as e2-standard-4' }).default('e2-standard-4').describe('GCE machine type.'),
   minNodes: count(1000).default(1).describe('Autoscaling bounds, per zone.'),
-  maxNodes: count(1000).default(3),
+  maxNodes: count(1000).default(3).describe('Most nodes per zone (autoscaling).'),
   spot: z.boolean().default(false).describe('Spot VMs: cheaper, can be reclaimed.'),
-  diskSizeGb: z.number().int({ error: 'a whole number' }).min(10, { error: 'a number >= 10' }).max(65536, { error: 'a number <= 65536' }).default(100),
+  diskSizeGb: z.number().int({ error: 'a whole number' }).min(10, { error: 'a number >= 10' }).max(65536, { error: 'a number <= 65536' }).default(100).describe('Boot disk size of each node, in GB.'),
 });
 
 /** Size of one Istio gateway Deployment (the `gateway` chart's autoscaling and resources). */
@@ -82,9 +82,12 @@ const GatewaySizeSchema = z.strictObject({
   resources: z.lazy(() => ResourcesSchema).default({ cpu: { request: '100m', limit: '2000m' }, memory: { request: '128Mi', limit: '1024Mi' } }).describe('Requests and limits of each gateway pod (the chart\'s defaults unless set).'),
 });
 
+/** GKE's limit on a cluster name. */
+export const MAX_CLUSTER_NAME = 40;
+
 export const ClusterSchema = z.strictObject({
-  name: dnsLabel(),
-  region: z.string({ error: 'a GCP region such as europe-west3' }).regex(REGION, { error: 'a GCP region such as europe-west3' }),
+  name: dnsLabel().max(MAX_CLUSTER_NAME, { error: `a GKE cluster name: at most ${MAX_CLUSTER_NAME} characters` }).describe(`Cluster name: the GKE cluster, its subnet and its folder in dist/ are named after it (at most ${MAX_CLUSTER_NAME} characters, GKE's limit).`),
+  region: z.string({ error: 'a GCP region such as europe-west3' }).regex(REGION, { error: 'a GCP region such as europe-west3' }).describe('GCP region of the (regional) cluster and its subnet.'),
   zones: z.array(z.string().regex(ZONE, { error: 'a GCP zone such as europe-west3-a' })).optional().describe('Node zones; defaults to the region\'s zones chosen by GKE. Each must belong to `region`.'),
   role: z.enum(['primary', 'remote'], { error: 'primary or remote' }).describe('`primary` runs istiod; `remote` is served by the istiod of `primary`.'),
   primary: dnsLabel().optional().describe('For a remote: the primary cluster whose istiod serves it.'),
@@ -94,36 +97,42 @@ export const ClusterSchema = z.strictObject({
     pods: cidr().describe('Secondary range for pod IPs (alias IPs).'),
     services: cidr().describe('Secondary range for Service ClusterIPs.'),
     controlPlane: cidr().optional().describe('/28 for the private control plane endpoint.'),
-  }),
+  }).describe('IPv4 ranges of the cluster; every range of the fleet must be disjoint from every other.'),
   ingress: z.boolean().optional().describe('Run an Istio ingress gateway here. Defaults to true for primaries, false for remotes.'),
   /**
    * Static internal IP of the east-west gateway (inside `ranges.nodes`). Required on a primary that
    * serves remotes: a remote's injection webhook must point at an IP, not a hostname.
    */
-  eastWestAddress: z.ipv4({ error: 'an IPv4 address such as 10.10.0.250' }).optional(),
+  eastWestAddress: z.ipv4({ error: 'an IPv4 address such as 10.10.0.250' }).optional().describe('Static internal IP of the east-west gateway, inside `ranges.nodes`. Required on a primary that serves remotes (their webhooks need an IP); unused on a cluster without an east-west gateway.'),
   gateways: z.strictObject({
-    ingress: GatewaySizeSchema.prefault({}),
-    eastWest: GatewaySizeSchema.prefault({}),
+    ingress: GatewaySizeSchema.prefault({}).describe('Size of the ingress gateway (when the cluster has ingress).'),
+    eastWest: GatewaySizeSchema.prefault({}).describe('Size of the east-west gateway (when the cluster runs one).'),
   }).prefault({}).describe('Size of the Istio ingress and east-west gateways of this cluster.'),
-  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR'),
-  nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]),
+  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR').describe('GKE release channel: how fast the cluster gets new Kubernetes versions.'),
+  nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]).describe('Node pools of the cluster; one `default` pool with the defaults below when unset.'),
   labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}).describe('GCP resource labels on the cluster.'),
 });
 
 /** Per-cluster overrides of one workload placed in that cluster. */
 export const PlacementSchema = z.strictObject({
-  replicas: count(1000).optional(),
+  replicas: count(1000).optional().describe('Fixed replica count in this cluster; the workload\'s `replicas` when unset.'),
   autoscaling: z.strictObject({
-    min: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
-    max: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }),
+    min: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }).describe('Fewest pods (HorizontalPodAutoscaler).'),
+    max: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(1000, { error: 'a number <= 1000' }).describe('Most pods (HorizontalPodAutoscaler).'),
     targetCpu: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(100, { error: 'a number <= 100' }).default(80).describe('Target average CPU utilization, percent of the request.'),
-  }).optional(),
-  resources: z.lazy(() => ResourcesSchema).optional(),
+  }).optional().describe('Scale on CPU with a HorizontalPodAutoscaler instead of fixed replicas.'),
+  resources: z.lazy(() => ResourcesSchema).optional().describe('Requests and limits in this cluster; the workload\'s when unset.'),
 });
 
 export const ResourcesSchema = z.strictObject({
-  cpu: z.strictObject({ request: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 100m or 1' }), limit: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 500m or 1' }).optional() }),
-  memory: z.strictObject({ request: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 128Mi' }), limit: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 256Mi' }).optional() }),
+  cpu: z.strictObject({
+    request: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 100m or 1' }).describe('CPU the scheduler reserves per pod (`100m` = a tenth of a core).'),
+    limit: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'a CPU quantity such as 500m or 1' }).optional().describe('Most CPU a pod may use; unlimited when unset.'),
+  }).describe('CPU request and limit.'),
+  memory: z.strictObject({
+    request: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 128Mi' }).describe('Memory the scheduler reserves per pod.'),
+    limit: z.string().regex(/^[0-9]+(Ki|Mi|Gi)$/, { error: 'a memory quantity such as 256Mi' }).optional().describe('Most memory a pod may use (killed above it); unlimited when unset.'),
+  }).describe('Memory request and limit.'),
 });
 
 /** Per-service traffic policy, set per fleet. */
@@ -132,7 +141,7 @@ export const TrafficSchema = z.strictObject({
    * `prefer-local`: stay in the caller's region, fail over to the nearest other region (with outlier detection).
    * `spread`: balance evenly over every endpoint in every cluster.
    */
-  locality: z.enum(['prefer-local', 'spread'], { error: 'prefer-local or spread' }).optional(),
+  locality: z.enum(['prefer-local', 'spread'], { error: 'prefer-local or spread' }).optional().describe('`prefer-local`: stay in the caller\'s region, fail over to the nearest other; `spread`: every endpoint of every cluster. The app\'s default when unset.'),
   weights: z.record(dnsLabel(), z.number().int({ error: 'a whole number' }).min(0, { error: 'a number >= 0' }).max(100, { error: 'a number <= 100' })).optional().describe('Per-version weights in percent (sum 100); routes by version subsets.'),
 });
 
@@ -142,7 +151,19 @@ export const FleetAppSchema = z.strictObject({
   placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())).describe('cluster → workload → overrides (`{}` for none).'),
 });
 
-const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/**
+ * A DNS hostname in ASCII, optionally with a leading `*.`: lowercase letters, digits and "-" per
+ * label, a top-level domain of letters or punycode. Internationalized names are written in their
+ * punycode (`xn--…`) form, so a name can never hide bidi controls or look-alike letters of
+ * another script (homoglyphs) from a reviewer.
+ */
+const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+const HOSTNAME_TEXT = 'an ASCII hostname such as shop.example.com or *.example.com (an internationalized name in its punycode xn-- form)';
+/** A hostname, at most 253 characters (DNS). */
+export const hostname = () => z.string({ error: 'a hostname' }).max(253, { error: `${HOSTNAME_TEXT}, at most 253 characters` }).regex(HOSTNAME, { error: HOSTNAME_TEXT });
+/** A hostname, or `*` for every host. */
+export const hostPattern = () => z.string({ error: 'a hostname' }).max(253, { error: `${HOSTNAME_TEXT}, at most 253 characters` })
+  .regex(new RegExp(`^\\*$|${HOSTNAME.source}`), { error: `${HOSTNAME_TEXT}, or * for every host` });
 const GCP_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const gcpName = (what: string) => z.string({ error: what }).regex(GCP_NAME, { error: `${what}: lowercase letters, digits and "-", starting with a letter` });
 
@@ -151,13 +172,13 @@ const gcpName = (what: string) => z.string({ error: what }).regex(GCP_NAME, { er
  * (GKE multi-cluster Gateway) in front of the Istio ingress gateway of every cluster with ingress.
  */
 export const GlobalEntrySchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('Turn the global entry off while keeping its settings.'),
   configCluster: dnsLabel().describe('The fleet cluster that holds the multi-cluster Gateway objects; must serve (have ingress).'),
-  hostnames: z.array(z.string({ error: 'a hostname' }).regex(HOSTNAME, { error: 'a hostname such as shop.example.com or *.example.com' })).min(1, { error: 'at least one hostname' }).describe('Hostnames the load balancer answers for.'),
+  hostnames: z.array(hostname()).min(1, { error: 'at least one hostname' }).describe('Hostnames the load balancer answers for.'),
   tls: z.strictObject({
     enabled: z.boolean().default(true).describe('Serve HTTPS (and redirect HTTP to it).'),
     certificateMap: gcpName('a certificate map name').optional().describe('Certificate Manager certificate map holding the certificates (no key material in git).'),
-  }).optional(),
+  }).optional().describe('HTTPS at the load balancer; plain HTTP when unset.'),
   address: gcpName('a global address name').describe('Name of the reserved global static IP address.'),
   securityPolicy: gcpName('a Cloud Armor policy name').optional().describe('Optional Cloud Armor security policy name.'),
   backendTimeoutSec: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(86400, { error: 'a number <= 86400' }).default(30).describe('Backend service timeout in seconds.'),
@@ -166,14 +187,14 @@ export const GlobalEntrySchema = z.strictObject({
 export const FleetSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON schema pointer for editors that read it from the document (optional).'),
   project: z.string({ error: 'a GCP project id' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }).describe('GCP project id that hosts the VPC and every cluster.'),
-  git: GitSchema,
-  flux: FluxSchema.prefault({}),
-  network: NetworkSchema,
-  gke: GkeSchema.prefault({}),
-  mesh: MeshSchema.prefault({}),
-  clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }),
-  apps: z.record(dnsLabel(), FleetAppSchema).default({}),
-  globalEntry: GlobalEntrySchema.optional(),
+  git: GitSchema.describe('The git repository and branch Flux syncs `dist/clusters/<cluster>` from.'),
+  flux: FluxSchema.prefault({}).describe('Flux release and reconcile timing.'),
+  network: NetworkSchema.describe('The shared VPC.'),
+  gke: GkeSchema.prefault({}).describe('Fleet-wide GKE settings `npm run provision` applies to every cluster.'),
+  mesh: MeshSchema.prefault({}).describe('The Istio mesh: id, trust domain, Istio release and network model.'),
+  clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }).describe('The GKE clusters of the fleet, each a primary (runs istiod) or a remote of one.'),
+  apps: z.record(dnsLabel(), FleetAppSchema).default({}).describe('Apps by name (a DNS label): where each definition is, its placement and traffic in this fleet.'),
+  globalEntry: GlobalEntrySchema.optional().describe('One anycast address for the fleet: a GKE multi-cluster Gateway in front of every ingress gateway. Turns on gke.fleetRegistration and gke.gatewayApi.'),
 });
 
 export type GlobalEntryData = z.output<typeof GlobalEntrySchema>;
@@ -182,3 +203,4 @@ export type FleetData = z.output<typeof FleetSchema>;
 export type ClusterData = z.output<typeof ClusterSchema>;
 export type PlacementData = z.output<typeof PlacementSchema>;
 export type ResourcesData = z.output<typeof ResourcesSchema>;
+export type FleetAppData = z.output<typeof FleetAppSchema>;

@@ -3,8 +3,9 @@
  * point at `FILE:LINE:COL`. Hostile input (binary, huge, alias bombs, deep nesting, several
  * documents) becomes a problem, never a hang or a crash.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments as parseAll, parseDocument, type Document, type Node } from 'yaml';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { sep } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments as parseAll, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from './problems.ts';
 
 /** Larger than any sane fleet file; keeps a mistaken path to a big file from eating memory. */
@@ -26,17 +27,39 @@ export interface YamlSource {
 
 export type ReadResult = { ok: true; source: YamlSource } | { ok: false; problems: Problem[] };
 
-export function readYamlFile(file: string, displayName = file): ReadResult {
+/** Options of `readYamlFile`. */
+export interface ReadOptions {
+  /**
+   * Folders the file must be inside, symbolic links resolved (an app definition must live under
+   * the fleet file's folder, so a config can never make the loader read `/etc/shadow`).
+   * @default - anywhere
+   */
+  readonly within?: readonly string[];
+}
+
+export function readYamlFile(file: string, displayName = file, options: ReadOptions = {}): ReadResult {
   const fail = (message: string, line = 1, col = 1): ReadResult => ({ ok: false, problems: [{ file: displayName, line, col, path: '', message }] });
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    const stat = statSync(file);
+    const real = realpathSync(file);
+    if (options.within !== undefined) {
+      // A folder that does not exist holds nothing: it must not make the file itself look missing.
+      const folders = options.within.filter((f) => existsSync(f)).map((f) => realpathSync(f));
+      if (!folders.some((f) => real.startsWith(f.endsWith(sep) ? f : `${f}${sep}`))) return fail(`outside the allowed folders (got ${real}, expected a file under ${folders.join(' or ')})`);
+    }
+    // Non-blocking open, then fstat on what was opened: a FIFO or a device must never hang the
+    // loader, and the check applies to the very file that is read.
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return fail(`not a file (got ${stat.isDirectory() ? 'a directory' : 'something else'}, expected a YAML file)`);
     if (stat.size > MAX_FILE_BYTES) return fail(`file too large (got ${stat.size} bytes, expected at most ${MAX_FILE_BYTES})`);
-    bytes = readFileSync(file);
+    bytes = readFileSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? 'cannot read file (got no such file, expected a YAML file)' : `cannot read file (got ${code ?? String(err)}, expected a readable YAML file)`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return parseYamlText(bytes, displayName);
 }
@@ -73,15 +96,29 @@ export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
       const pos = lineCounter.linePos(overflow.pos[0]);
       return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`, pos.line, pos.col);
     }
-    const problems = doc.errors.slice(0, MAX_YAML_ERRORS).map((e) => {
+    // A tab in indentation derails the parser into a cascade of follow-on errors: say only that.
+    const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+    const errors = tabs.length > 0 ? tabs : doc.errors;
+    const problems = errors.slice(0, MAX_YAML_ERRORS).map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
-      return { file, line: pos.line, col: pos.col, path: '', message: `invalid YAML (got ${firstLine(e.message)}, expected well-formed YAML)` };
+      const message = e.code === 'TAB_AS_INDENT' ? 'tab in indentation (got a tab, expected spaces: YAML indents with spaces only)' : `invalid YAML (got ${firstLine(e.message)}, expected well-formed YAML)`;
+      return { file, line: pos.line, col: pos.col, path: '', message };
     });
-    if (doc.errors.length > MAX_YAML_ERRORS) {
+    if (errors.length > MAX_YAML_ERRORS) {
       const last = problems[problems.length - 1]!;
-      problems.push({ ...last, message: `invalid YAML (got ${doc.errors.length - MAX_YAML_ERRORS} more errors, expected well-formed YAML; fix the first ones)` });
+      problems.push({ ...last, message: `invalid YAML (got ${errors.length - MAX_YAML_ERRORS} more errors, expected well-formed YAML; fix the first ones)` });
     }
     return { ok: false, problems };
+  }
+  const tagged = unknownTags(doc).map(({ tag, offset }) => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col, path: '', message: `unknown YAML tag (got ${JSON.stringify(tag)}, expected no tag: config files are plain YAML, and a tag such as !include is never resolved)` };
+  });
+  if (tagged.length > 0) return { ok: false, problems: tagged };
+  const undefinedAlias = firstUndefinedAlias(doc);
+  if (undefinedAlias) {
+    const pos = lineCounter.linePos(undefinedAlias.offset);
+    return fail(`undefined alias (got *${undefinedAlias.name}, expected an anchor &${undefinedAlias.name} defined before it)`, pos.line, pos.col);
   }
   let data: unknown;
   try {
@@ -104,8 +141,46 @@ function parseAllDocuments(text: string, lineCounter: LineCounter): Document.Par
   return Array.isArray(all) ? all : [];
 }
 
+/** Tags of the YAML core schema that yield plain JSON values; any other tag is refused. */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Explicit tags outside the core schema (`!include`, `!!binary`, …), in document order. */
+function unknownTags(doc: Document.Parsed): { tag: string; offset: number }[] {
+  const found: { tag: string; offset: number }[] = [];
+  visit(doc, {
+    Node(_, node) {
+      const tag = (node as { tag?: string }).tag;
+      if (tag !== undefined && !PLAIN_TAGS.has(tag)) found.push({ tag: tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset: node.range?.[0] ?? 0 });
+    },
+  });
+  return found;
+}
+
+/** The first alias whose anchor is not defined before it (the YAML spec requires that order). */
+function firstUndefinedAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  const anchors = new Set<string>();
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          found = { name: node.source, offset: node.range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+      } else if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * The parser's message, without its position (we give ours) and without the source text it quotes
+ * (`Unexpected scalar token in YAML stream: "…"`): a file named by mistake, a token file, must
+ * never be printed.
+ */
 function firstLine(message: string): string {
-  return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim());
+  return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/: ".*"$/, '').trim());
 }
 
 /** Maximum nesting of flow collections ([ and {) outside quoted strings; cheap guard before parsing. */

@@ -5,10 +5,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { renderFleet } from '../clusters/render.ts';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
-import { ConfigError, formatProblem } from '../config/problems.ts';
-import { parseCli, runMain } from './lib/cli.ts';
+import { ConfigError, type Problem } from '../config/problems.ts';
+import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
+import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
 import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecks, type Finding } from './review/checks.ts';
 import { parseRendered } from './review/objects.ts';
@@ -29,8 +30,9 @@ Options:
                      compared unless --dist is given)
   -h, --help         show this help
 
-Output: one line per finding, "error|warning <where>: <message> (fix: <fix>)", then a
-summary line.
+Output: config warnings (settings accepted but without effect) on stderr as
+"FILE:LINE:COL path: warning: <message>"; then one line per finding,
+"error|warning <where>: <message> (fix: <fix>)", and a summary line that counts both.
 
 Exit codes: 0 no error (warnings allowed), 1 errors or invalid config, 2 bad usage.`;
 
@@ -47,12 +49,13 @@ await runMain(() => {
   }
 
   let fleet: Fleet;
+  let configWarnings: readonly Problem[];
   try {
-    fleet = loadFleet(config);
+    ({ fleet, warnings: configWarnings } = loadFleetPrintingWarnings(config));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-    process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in config; no check ran.\n`);
+    printProblems([...err.problems, ...err.warnings]);
+    process.stderr.write(`${configSummary(err)}; no check ran.\n`);
     return 1;
   }
 
@@ -69,6 +72,6 @@ await runMain(() => {
   for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
   const objects = parseRendered(files).length;
   const ran = `${CHECKS.length} checks${dist ? ` + ${dist} freshness` : ''}`;
-  process.stdout.write(`check: ${fleet.file}, ${fleet.clusters.length} clusters, ${objects} objects, ${ran}: ${countFindings(findings)}\n`);
+  process.stdout.write(`check: ${fleet.file}, ${fleet.clusters.length} clusters, ${objects} objects, ${ran}: ${countFindings(findings, configWarnings.length)}\n`);
   return hasErrors(findings) ? 1 : 0;
 });

@@ -3,9 +3,10 @@
  * Renders the fleet into per-cluster GitOps folders (see README and DESIGN.md § dist contract).
  */
 import { relative, resolve } from 'node:path';
-import { loadFleet, DEFAULT_FLEET_FILE } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { parseCli, runMain } from './lib/cli.ts';
+import { loadFleetForCommand } from './lib/load-config.ts';
 import { writeTree } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR]
@@ -29,7 +30,7 @@ await runMain(() => {
     quiet: { type: 'boolean', short: 'q' },
   }, USAGE);
   const started = performance.now();
-  const fleet = loadFleet(args.config ?? DEFAULT_FLEET_FILE);
+  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
   const out = args.out ?? 'dist';
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));

@@ -114,7 +114,7 @@ describe('global entry: config rules, by exact message', () => {
     ]);
   });
   test('invalid hostname', () => {
-    assert.deepEqual(problems(withEntry(ok.replace('shop.example.com', 'shop_example'))), ['globalEntry.hostnames[0]: invalid value (got "shop_example", expected a hostname such as shop.example.com or *.example.com)']);
+    assert.deepEqual(problems(withEntry(ok.replace('shop.example.com', 'shop_example'))), ['globalEntry.hostnames[0]: invalid value (got "shop_example", expected an ASCII hostname such as shop.example.com or *.example.com (an internationalized name in its punycode xn-- form))']);
   });
   test('TLS asked without a certificate map', () => {
     assert.deepEqual(problems(withEntry(`${ok}  tls: { enabled: true }\n`)), ['globalEntry.tls: TLS without a certificate map (got none, expected certificateMap: NAME of a Certificate Manager map, or enabled: false)']);

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy } from '../../imports/security.istio.io.ts';
+import { callPolicyName } from '../../config/model.ts';
 import { INGRESS, principal } from '../istio/names.ts';
 
 /** A service as authorization sees it: who it is, where it listens, whom it calls. */
@@ -74,7 +75,7 @@ export class AppAuthorization extends Construct {
         const callee = byName.get(calleeName);
         if (!callee) throw new Error(`AppAuthorization ${props.namespace}: ${caller.name} calls unknown service ${calleeName} (known: ${[...byName.keys()].join(', ')})`);
         edges.push({
-          policy: `${callee.name}-from-${caller.name}`,
+          policy: callPolicyName(callee.name, caller.name),
           caller: caller.name,
           callee: callee.name,
           principal: principal(props.trustDomain, props.namespace, caller.serviceAccount),
@@ -87,7 +88,7 @@ export class AppAuthorization extends Construct {
       if (!callee) throw new Error(`AppAuthorization ${props.namespace}: ingress to unknown service ${props.ingress.service}`);
       const gateway = props.ingressGateway ?? { name: INGRESS.serviceAccount, namespace: INGRESS.namespace, serviceAccount: INGRESS.serviceAccount };
       edges.push({
-        policy: `${callee.name}-from-${gateway.name}`,
+        policy: callPolicyName(callee.name, gateway.name),
         caller: gateway.name,
         callee: callee.name,
         principal: principal(props.trustDomain, gateway.namespace, gateway.serviceAccount),

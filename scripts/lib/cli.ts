@@ -1,6 +1,6 @@
 /** Small shared pieces of the command-line entry points: argument parsing with --help, exits. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, formatProblem } from '../../config/problems.ts';
+import { ConfigError, formatProblem, type Problem } from '../../config/problems.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -29,6 +29,17 @@ export function parseCli<O extends Options>(argv: string[], options: O, usage: s
   }
 }
 
+/** Writes one line per config problem (errors and warnings alike) on stderr. */
+export function printProblems(problems: readonly Problem[]): void {
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+}
+
+/** `2 problems in config` (errors), `, 1 warning` when there are warnings too. */
+export function configSummary(err: ConfigError): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(err.problems.length, 'problem')} in config${err.warnings.length > 0 ? ` (and ${plural(err.warnings.length, 'warning')})` : ''}`;
+}
+
 /**
  * Runs a command's main; user errors (bad config) print one line per problem and exit 1,
  * anything else prints its message (a stack only with MESHFLEET_DEBUG=1) and exits 1.
@@ -46,8 +57,8 @@ export async function runMain(main: () => Promise<number | void> | number | void
     process.exitCode = code ?? 0;
   } catch (err) {
     if (err instanceof ConfigError) {
-      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
-      process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in config; nothing was written.\n`);
+      printProblems([...err.problems, ...err.warnings]);
+      process.stderr.write(`${configSummary(err)}; nothing was written.\n`);
     } else {
       process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
       if (process.env.MESHFLEET_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);

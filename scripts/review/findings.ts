@@ -18,10 +18,10 @@ export const formatFinding = (f: Finding): string => `${f.severity} ${f.where}: 
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** `2 errors, 1 warning` */
-export function countFindings(findings: readonly Finding[]): string {
+/** `2 errors, 1 warning`; `otherWarnings` counts warnings found elsewhere (the config loader's). */
+export function countFindings(findings: readonly Finding[], otherWarnings = 0): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}`;
+  return `${plural(errors, 'error')}, ${plural(findings.length - errors + otherWarnings, 'warning')}`;
 }
 
 export const hasErrors = (findings: readonly Finding[]): boolean => findings.some((f) => f.severity === 'error');
