@@ -12,8 +12,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'node_modules', '.cache', 'meshfleet');
 const SOURCE_DIRS = ['scripts', 'charts', 'clusters', 'config', 'imports'];
 const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs'];
-/** Packages that read files next to their own code at run time (protos): loaded from node_modules. */
-const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax'];
+/** Packages that read files next to their own code at run time (protos, esbuild's binary): loaded from node_modules. */
+const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax', 'esbuild'];
 const KEEP = 3;
 
 function sources() {

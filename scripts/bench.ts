@@ -9,14 +9,16 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { bundleChildren, type Children } from './bench/children.ts';
 import { floorInput } from './bench/floor.ts';
 import { limits, median, medianReport, ROOT, run, runChild, runNode, TimeoutError } from './bench/measure.ts';
-import { cliTable, loadAverage, machine, phasesTable, sizesTable, targets, targetsTable, type CliResult, type Measured, type SizeOutcome } from './bench/report.ts';
+import { cliTable, loadAverage, machine, phasesTable, sizesTable, targets, targetsTable, type CliResult, type EditResult, type Measured, type SizeOutcome } from './bench/report.ts';
 import { parseSize, sizeLabel, writeSyntheticFleet, type SyntheticFleetSize } from './bench/synthetic-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { listFiles } from './lib/write-tree.ts';
 
-const DEFAULT_SIZES = '2x8,20x20,100x20';
+const DEFAULT_SIZES = '2x8,20x20,100x20,500x20';
 const DEFAULT_REPORT = 'docs/benchmarks.md';
 
 const USAGE = `Usage: npm run bench -- [--sizes LIST] [--runs N] [--no-overview] [--no-cli] [--timeout S] [--work-dir DIR] [--no-write] [--report FILE]
@@ -44,11 +46,8 @@ Options:
 Run it on an otherwise idle machine: the load average is printed before and after.
 Exit codes: 0 measured (whether or not the targets are met), 1 error, 2 bad usage.`;
 
-// Children run from the sources (node --import tsx), wherever this command itself runs from.
-const SYNTH_CHILD = join(ROOT, 'scripts/bench/synth-child.ts');
-const FLOOR_CHILD = join(ROOT, 'scripts/bench/floor-child.ts');
 
-await runMain(() => {
+await runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     sizes: { type: 'string' },
     runs: { type: 'string' },
@@ -75,8 +74,13 @@ await runMain(() => {
   console.log(`load average before: ${loadBefore}; ${runs} run${runs === 1 ? '' : 's'} per measurement, medians; ${mode}; written below ${workDir}`);
   mkdirSync(workDir, { recursive: true });
   const work = mkdtempSync(join(workDir, 'meshfleet-bench-'));
+  const cleanups: (() => void)[] = [];
   try {
-    const results = sizes.map((size) => measureSize(join(work, sizeLabel(size)), size, runs, overview));
+    // Inside the project, as the meshfleet bundle is: the children find the project root from there.
+    const childrenDir = join(ROOT, 'node_modules', '.cache', 'meshfleet', `bench-children-${process.pid}`);
+    cleanups.push(() => rmSync(childrenDir, { recursive: true, force: true }));
+    const children = await bundleChildren(childrenDir);
+    const results = sizes.map((size) => measureSize(join(work, sizeLabel(size)), size, runs, overview, children));
     const cli = args['no-cli'] ? undefined : measureCli(join(work, 'cli'), runs);
     const report = [
       `Machine: ${machine()}. Load average (1, 5, 15 min) before / after: ${loadBefore} / ${loadAverage()}.`,
@@ -84,7 +88,7 @@ await runMain(() => {
       '',
       sizesTable(results),
       '',
-      'Where the time goes (medians, in-process; *start* is node + tsx before the first line runs):',
+      'Where the time goes (medians, in-process; *start* is node and the bundle\'s loading before the first line runs):',
       '',
       phasesTable(results),
       ...(cli ? ['', cliTable(cli)] : []),
@@ -100,6 +104,7 @@ await runMain(() => {
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
+    for (const cleanup of cleanups) cleanup();
   }
 });
 
@@ -113,8 +118,11 @@ function defaultWorkDir(): string {
   }
 }
 
-/** Synth and floor, `runs` times each, interleaved; then one re-synth into the last output. */
-function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overview: boolean): SizeOutcome {
+/**
+ * Synth and floor, `runs` times each, interleaved; then one re-synth into the last output; then
+ * incremental synths after editing one cluster (see measureEdit).
+ */
+function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overview: boolean, children: Children): SizeOutcome {
   const config = writeSyntheticFleet(join(dir, 'config'), size);
   const flags = overview ? [] : ['--no-overview'];
   const floorFile = join(dir, 'floor-input.json');
@@ -125,7 +133,7 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
     for (let i = 0; i < runs; i++) {
       if (out) rmSync(out, { recursive: true, force: true });
       out = join(dir, `synth-${i}`);
-      synths.push(runChild(SYNTH_CHILD, [config, out, ...flags]));
+      synths.push(runChild(children.synth, [config, out, ...flags]));
       if (i === 0) {
         // The floor's input: the objects synth just wrote, read back from its files.
         const input = floorInput(out);
@@ -135,14 +143,15 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
         writeFileSync(floorFile, JSON.stringify(input));
       }
       const floorOut = join(dir, `floor-${i}`);
-      floors.push(runChild(FLOOR_CHILD, [floorFile, floorOut]));
+      floors.push(runChild(children.floor, [floorFile, floorOut]));
       rmSync(floorOut, { recursive: true, force: true });
     }
-    const again = runChild(SYNTH_CHILD, [config, out, ...flags]);
+    const again = runChild(children.synth, [config, out, ...flags]);
     const synth = medianReport(synths);
     const floor = medianReport(floors);
-    console.log(`${sizeLabel(size)}: ${synth.objects} objects, synth ${Math.round(synth.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms (${(synth.wallMs / floor.wallMs).toFixed(2)}×)`);
-    return { clusters: size.clusters, services: size.services, synth, floor, resynth: { written: again.written, wallMs: again.wallMs } };
+    const edit = size.clusters > 1 ? measureEdit(dir, config, flags, runs, children) : undefined;
+    console.log(`${sizeLabel(size)}: ${synth.objects} objects, synth ${Math.round(synth.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms (${(synth.wallMs / floor.wallMs).toFixed(2)}×)${edit ? `, one-cluster edit ${Math.round(edit.wallMs)} ms` : ''}`);
+    return { clusters: size.clusters, services: size.services, synth, floor, resynth: { written: again.written, wallMs: again.wallMs }, edit };
   } catch (err) {
     if (!(err instanceof TimeoutError)) throw err;
     console.log(`${sizeLabel(size)}: ${err.message}; stopped`);
@@ -152,15 +161,53 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
   }
 }
 
-/** The default fleet through the real CLI: cold (tsx cache warm, and off), via npm, re-synth. */
+/**
+ * Incremental synth after a one-cluster edit: a full synth fills the render cache, then `runs`
+ * synths each follow a change of one placement's replicas (3, 4, 3, …) in the middle cluster, the
+ * most common edit; each renders only what that edit touches. Wall time median, the clusters
+ * rendered, and whether every written file is that cluster's (or FLEET.md).
+ */
+function measureEdit(dir: string, config: string, flags: readonly string[], runs: number, children: Children): EditResult {
+  const out = join(dir, 'incremental');
+  const cacheRoot = join(dir, 'cache');
+  const incremental = [...flags, '--incremental', cacheRoot];
+  const original = readFileSync(config, 'utf8');
+  const doc = parseDocument(original);
+  const clusters = (doc.getIn(['clusters']) as { items: { get(key: string): unknown }[] }).items.map((c) => String(c.get('name')));
+  const cluster = clusters[clusters.length >> 1]!;
+  const placement = ['apps', 'shop', 'placement', cluster];
+  const workload = String((doc.getIn(placement) as { items: { key: { value: unknown } }[] }).items[0]!.key.value);
+  try {
+    runChild(children.synth, [config, out, ...incremental]);
+    const edits: Measured[] = [];
+    for (let i = 0; i < runs; i++) {
+      doc.setIn([...placement, workload], { replicas: 3 + (i % 2) });
+      writeFileSync(config, doc.toString());
+      edits.push(runChild(children.synth, [config, out, ...incremental]));
+    }
+    const paths = edits.flatMap((e) => e.writtenPaths ?? []);
+    return {
+      cluster,
+      wallMs: median(edits.map((e) => e.wallMs)),
+      rendered: median(edits.map((e) => e.rendered ?? 0)),
+      written: median(edits.map((e) => e.written)),
+      onlyThatCluster: paths.length > 0 && paths.every((p) => p === 'FLEET.md' || p.startsWith(`clusters/${cluster}/`)),
+    };
+  } finally {
+    writeFileSync(config, original);
+  }
+}
+
+/** The default fleet through the real CLI: the `meshfleet` bin (prebuilt bundle), via npm, through tsx, re-synth. */
 function measureCli(dir: string, runs: number): CliResult {
   mkdirSync(dir, { recursive: true });
-  const synth = ['scripts/synth.ts', '--config', 'config/fleet.yaml', '--quiet', '--out'];
+  const bin = join(ROOT, 'bin/meshfleet.mjs');
+  const synth = (out: string, quiet = true) => [bin, 'synth', '--config', 'config/fleet.yaml', ...(quiet ? ['--quiet'] : []), '--out', out];
+  run(process.execPath, [join(ROOT, 'bin/bundle.mjs')]); // the bundle exists, as after `npm ci`
   const cold: number[] = [];
-  const noCache: number[] = [];
   const npm: number[] = [];
-  const nodeTsx: number[] = [];
-  const plus: number[] = [];
+  const tsx: number[] = [];
+  const bare: number[] = [];
   const hasNpm = (() => {
     try {
       run('npm', ['--version']);
@@ -172,25 +219,23 @@ function measureCli(dir: string, runs: number): CliResult {
   let out = '';
   for (let i = 0; i < runs; i++) {
     out = join(dir, `cold-${i}`);
-    cold.push(runNode([...synth, out]).wallMs);
-    noCache.push(runNode([...synth, join(dir, `nocache-${i}`)], { TSX_DISABLE_CACHE: '1' }).wallMs);
+    cold.push(run(process.execPath, synth(out)).wallMs);
     if (hasNpm) npm.push(run('npm', ['run', '--silent', 'synth', '--', '--quiet', '--out', join(dir, `npm-${i}`)]).wallMs);
-    nodeTsx.push(runNode(['-e', '0']).wallMs);
-    plus.push(runNode(['--input-type=module', '-e', "await import('cdk8s-plus-27')"]).wallMs);
+    tsx.push(runNode(['scripts/synth.ts', '--config', 'config/fleet.yaml', '--quiet', '--out', join(dir, `tsx-${i}`)]).wallMs);
+    bare.push(run(process.execPath, ['-e', '0']).wallMs);
   }
   const snapshot = () => new Map([...listFiles(out)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
   const before = snapshot();
-  const again = runNode([...synth.filter((a) => a !== '--quiet'), out]);
+  const again = run(process.execPath, synth(out, false));
   const written = /(\d+) written/.exec(again.stdout);
   if (!written) throw new Error(`no summary in synth's output:\n${again.stdout}`);
   const after = snapshot();
   const touched = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).length;
   return {
     coldMs: median(cold),
-    coldNoCacheMs: median(noCache),
     npmRunMs: hasNpm ? median(npm) : undefined,
-    nodeTsxMs: median(nodeTsx),
-    plusImportMs: median(plus),
+    tsxMs: median(tsx),
+    nodeMs: median(bare),
     resynthWritten: Number(written[1]),
     resynthTouched: touched,
     resynthMs: again.wallMs,

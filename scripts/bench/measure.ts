@@ -50,9 +50,9 @@ export function run(command: string, args: readonly string[], env: Readonly<Reco
   return { wallMs, stdout: result.stdout };
 }
 
-/** A child run whose stdout's last line is a `ChildReport`. */
+/** A child run (a bundled `.mjs`, or TypeScript through tsx) whose stdout's last line is a `ChildReport`. */
 export function runChild(script: string, args: readonly string[]): ChildReport & { wallMs: number } {
-  const { wallMs, stdout } = runNode([script, ...args]);
+  const { wallMs, stdout } = script.endsWith('.mjs') ? run(process.execPath, [script, ...args]) : runNode([script, ...args]);
   const last = stdout.trim().split('\n').at(-1)!;
   return { ...(JSON.parse(last) as ChildReport), wallMs };
 }
@@ -69,6 +69,7 @@ export function medianReport<T extends object>(runs: readonly T[]): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(first)) {
     if (typeof value === 'number') out[key] = median(runs.map((r) => (r as Record<string, number>)[key]!));
+    else if (Array.isArray(value)) out[key] = value;
     else if (value && typeof value === 'object') out[key] = medianReport(runs.map((r) => (r as Record<string, object>)[key]!));
     else out[key] = value;
   }

@@ -1,30 +1,40 @@
 /**
- * One synth measurement, run in a fresh process by `npm run bench`:
- *   node --import tsx scripts/bench/synth-child.ts CONFIG OUT [--no-overview]
- * does what `npm run synth -- --config CONFIG --out OUT` does (load → render → write, the same
+ * One synth measurement, run in a fresh process by `npm run bench` (bundled, see children.ts):
+ *   node synth-child.mjs CONFIG OUT [--no-overview] [--incremental CACHE_ROOT]
+ * does what `meshfleet synth --config CONFIG --out OUT` does (load → render → write, the same
  * functions), timing each phase, and prints one JSON line (a `ChildReport`) on stdout.
- * `--no-overview` leaves FLEET.md out (RenderOptions.overview), to measure the clusters alone.
+ * `--no-overview` leaves FLEET.md out (RenderOptions.overview), to measure the clusters alone;
+ * `--incremental` renders only clusters whose inputs changed since the last run with the same
+ * CACHE_ROOT (the render cache synth keeps), and saves the cache for the next.
  */
+import { parseArgs } from 'node:util';
 import { childReport } from './usage.ts';
 
-const [config, out, flag] = process.argv.slice(2);
-if (!config || !out || (flag !== undefined && flag !== '--no-overview')) {
-  process.stderr.write('usage: node --import tsx scripts/bench/synth-child.ts CONFIG OUT [--no-overview]\n');
+const { values: flags, positionals: [config, out] } = parseArgs({
+  allowPositionals: true,
+  options: { 'no-overview': { type: 'boolean' }, incremental: { type: 'string' } },
+});
+if (!config || !out) {
+  process.stderr.write('usage: node synth-child.mjs CONFIG OUT [--no-overview] [--incremental CACHE_ROOT]\n');
   process.exit(2);
 }
 const started = performance.now();
 // Imported here, not at the top, so that import time is measured on its own.
-const [{ loadFleet }, { renderFleet }, { writeTree }] = await Promise.all([
+const [{ loadFleet }, { renderFleet }, { writeTree }, cache] = await Promise.all([
   import('../../config/load.ts'),
   import('../../clusters/render.ts'),
   import('../lib/write-tree.ts'),
+  import('../lib/render-cache.ts'),
 ]);
 const imported = performance.now();
 const fleet = loadFleet(config);
 const loaded = performance.now();
-const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: flag !== '--no-overview' });
+const cacheRoot = flags.incremental;
+const incremental = cacheRoot ? { salt: 'bench', previous: cache.loadRenderCache(out, cacheRoot) } : undefined;
+const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: !flags['no-overview'], incremental });
 const renderedAt = performance.now();
 const summary = writeTree(out, rendered.files);
+if (cacheRoot) cache.saveRenderCache(out, rendered.clusters, cacheRoot);
 const written = performance.now();
 
 process.stdout.write(`${JSON.stringify(childReport({
@@ -34,4 +44,6 @@ process.stdout.write(`${JSON.stringify(childReport({
   objects: [...rendered.objects.values()].reduce((a, b) => a + b, 0),
   files: rendered.files.size,
   written: summary.written.length,
+  writtenPaths: summary.written,
+  rendered: rendered.clusters.size - rendered.reused.length,
 }))}\n`);

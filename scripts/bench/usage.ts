@@ -18,6 +18,9 @@ export interface ChildReport {
   readonly files: number;
   /** Files actually (re)written. */
   readonly written: number;
+  /** Synth only: the paths written, and how many clusters were rendered (not reused from the cache). */
+  readonly writtenPaths?: readonly string[];
+  readonly rendered?: number;
 }
 
 /** Completes a report with the process's own resource usage (`process.resourceUsage()`). */
