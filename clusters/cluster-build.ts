@@ -5,8 +5,24 @@ import type { LayerId } from './layers.ts';
 /** A chart and the file (without `.yaml`) its objects are written to. */
 export interface LayerFile {
   readonly file: string;
-  readonly chart: Chart;
+  /** The chart to synthesize; none when `memo` already holds the file's text. */
+  readonly chart?: Chart;
+  /** For a file built by `memoFile`: the shared entry of its inputs. */
+  readonly memo?: MemoEntry;
 }
+
+/** A file's text and object count, once some cluster has rendered it from the same inputs. */
+export interface MemoEntry {
+  text?: string;
+  objects?: number;
+}
+
+/**
+ * Files by what they were built from (`memoFile`), shared by every cluster of one render: a file
+ * that repeats from cluster to cluster (the same Services, the same workloads) is constructed,
+ * resolved and serialized once, not once per cluster.
+ */
+export type FileMemo = Map<string, MemoEntry>;
 
 /**
  * One cluster's cdk8s App, with each chart filed under the Flux layer it belongs to.
@@ -20,6 +36,7 @@ export class ClusterBuild {
   constructor(
     readonly fleet: Fleet,
     readonly cluster: Cluster,
+    private readonly memo: FileMemo = new Map(),
   ) {}
 
   /**
@@ -28,13 +45,39 @@ export class ClusterBuild {
    * hashes are disabled as a safety net.
    */
   chart<T extends Chart = Chart>(layer: LayerId, file: string, make?: (scope: App, id: string) => T): T {
-    const list = this.files.get(layer) ?? [];
-    if (list.some((f) => f.file === file)) throw new Error(`layer ${layer} of ${this.cluster.name} already has a file ${file}.yaml`);
     const id = `${layer}-${file}`;
     const chart = make ? make(this.app, id) : (new Chart(this.app, id, { disableResourceNameHashes: true }) as T);
-    list.push({ file, chart });
-    this.files.set(layer, list);
+    this.add(layer, { file, chart });
     return chart;
+  }
+
+  /**
+   * A file of `layer` whose objects are a pure function of `inputs`: `fill` adds them to a fresh
+   * chart. Built once per distinct `kind` and `inputs` in the whole render (see FileMemo); every
+   * other cluster with the same inputs gets the same bytes without constructing anything. `inputs`
+   * must hold everything `fill` reads (it is compared as JSON), and `kind` names what `fill` does.
+   */
+  memoFile<I>(layer: LayerId, file: string, kind: string, inputs: I, fill: (chart: Chart, inputs: I) => void): void {
+    const key = `${kind}\0${JSON.stringify(inputs)}`;
+    let entry = this.memo.get(key);
+    if (entry?.text !== undefined) {
+      this.add(layer, { file, memo: entry });
+      return;
+    }
+    if (!entry) {
+      entry = {};
+      this.memo.set(key, entry);
+    }
+    const chart = new Chart(this.app, `${layer}-${file}`, { disableResourceNameHashes: true });
+    fill(chart, inputs);
+    this.add(layer, { file, chart, memo: entry });
+  }
+
+  private add(layer: LayerId, entry: LayerFile): void {
+    const list = this.files.get(layer) ?? [];
+    if (list.some((f) => f.file === entry.file)) throw new Error(`layer ${layer} of ${this.cluster.name} already has a file ${entry.file}.yaml`);
+    list.push(entry);
+    this.files.set(layer, list);
   }
 
   /** Layers with at least one chart, each with its files in the order they were added. */

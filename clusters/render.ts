@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { FluxLayer } from '../charts/flux/flux-layer.ts';
 import { FluxSync } from '../charts/flux/flux-sync.ts';
 import type { Cluster, Fleet } from '../config/model.ts';
-import { ClusterBuild, type Contribution } from './cluster-build.ts';
+import { ClusterBuild, type Contribution, type FileMemo, type LayerFile } from './cluster-build.ts';
 import { CONTRIBUTIONS } from './contributions.ts';
 import { LAYERS, resolveDependencies, type LayerId } from './layers.ts';
 import { renderOverview } from './overview.ts';
@@ -65,6 +65,7 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
   const reused: string[] = [];
   // One cache for the whole fleet: most documents repeat from cluster to cluster.
   const yaml = new YamlCache();
+  const memo: FileMemo = new Map();
   const incremental = options.incremental;
   const keys = incremental ? renderKeys(fleet, `${incremental.salt}|${options.distInRepo ?? 'dist'}`) : undefined;
   for (const cluster of fleet.clusters) {
@@ -75,7 +76,7 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
       rendered = last;
       reused.push(cluster.name);
     } else {
-      rendered = { key, ...renderClusterWith(fleet, cluster, options, yaml) };
+      rendered = { key, ...renderClusterWith(fleet, cluster, options, yaml, memo) };
     }
     clusters.set(cluster.name, rendered);
     for (const [path, content] of rendered.files) files.set(`${clusterDir(cluster.name)}/${path}`, content);
@@ -87,13 +88,13 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
 
 /** One cluster's entry folder: paths relative to `clusters/<cluster>/`. */
 export function renderCluster(fleet: Fleet, cluster: Cluster, options: RenderOptions = {}): { files: Map<string, string>; objects: number } {
-  return renderClusterWith(fleet, cluster, options, new YamlCache());
+  return renderClusterWith(fleet, cluster, options, new YamlCache(), new Map());
 }
 
-function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOptions, yaml: YamlCache): { files: Map<string, string>; objects: number } {
+function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOptions, yaml: YamlCache, memo: FileMemo): { files: Map<string, string>; objects: number } {
   const distInRepo = options.distInRepo ?? 'dist';
   const entry = repoPath(distInRepo, clusterDir(cluster.name));
-  const build = new ClusterBuild(fleet, cluster);
+  const build = new ClusterBuild(fleet, cluster, memo);
   for (const contribute of options.contributions ?? CONTRIBUTIONS) contribute(build);
 
   // Every chart of the cluster first (the layers' own Flux Kustomizations and the sync included),
@@ -129,14 +130,24 @@ function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOption
     files.set(path, HEADER + yaml.stringify(docs));
     count += docs.length;
   };
+  // A memoized file is taken as some cluster already rendered it, or rendered here and kept.
+  const emitFile = (path: string, { chart, memo: entry }: LayerFile) => {
+    if (entry?.text === undefined) {
+      emit(path, chart!);
+      if (entry) Object.assign(entry, { text: files.get(path), objects: synthesized.get(chart!)!.length });
+      return;
+    }
+    files.set(path, entry.text);
+    count += entry.objects!;
+  };
   const rootResources: string[] = [FLUX_SYSTEM_DIR];
   for (const spec of LAYERS) {
     const layerFiles = layers.get(spec.id);
     if (!layerFiles) continue;
     const names: string[] = [];
-    for (const { file, chart } of layerFiles) {
-      emit(`${spec.id}/${file}.yaml`, chart);
-      names.push(`${file}.yaml`);
+    for (const layerFile of layerFiles) {
+      emitFile(`${spec.id}/${layerFile.file}.yaml`, layerFile);
+      names.push(`${layerFile.file}.yaml`);
     }
     files.set(`${spec.id}/${KUSTOMIZATION_FILE}`, yaml.kustomization(names));
     emit(`${spec.id}.yaml`, fluxLayers.get(spec.id)!);
