@@ -6,6 +6,7 @@ import { relative, resolve } from 'node:path';
 import { loadFleet, DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { parseCli, runMain } from './lib/cli.ts';
+import { withSignalsHeld } from './lib/signals.ts';
 import { writeTree } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR]
@@ -15,14 +16,20 @@ Renders the fleet described in FILE into DIR: one Flux entry folder per cluster
 
 Options:
   -c, --config FILE  fleet file (default: ${DEFAULT_FLEET_FILE})
-  -o, --out DIR      output directory (default: dist). Replaced as a whole, only if
-                     anything changed; left untouched when the config is invalid.
+  -o, --out DIR      output directory (default: dist); a symlink is written through.
+                     Changed files are renamed over the old ones, so DIR and every
+                     file in it always exist, old or new, never half-written; files
+                     no longer rendered are removed; nothing is written if nothing
+                     changed or the config is invalid. Refused if DIR holds files
+                     meshfleet did not write. One synth per DIR at a time: a second
+                     one stops with exit 1 (lock file .DIR.synth-lock beside DIR).
   -q, --quiet        print nothing on success
   -h, --help         show this help
 
-Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage.`;
+Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage; 130/143 after
+SIGINT/SIGTERM (during the write, once the write has finished).`;
 
-await runMain(() => {
+await runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     out: { type: 'string', short: 'o' },
@@ -35,7 +42,9 @@ await runMain(() => {
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
   const rendered = renderFleet(fleet, { distInRepo });
-  const summary = writeTree(out, rendered.files);
+  // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
+  // the last file, so the output is never left half old, half new.
+  const summary = await withSignalsHeld(() => writeTree(out, rendered.files), `synth: interrupted; ${out} was written in full first`);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

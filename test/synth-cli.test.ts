@@ -43,7 +43,8 @@ describe('synth CLI', () => {
     const out = join(tempDir(), 'dist');
     assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
     mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
-    writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), 'old');
+    // What an earlier synth wrote for a cluster since removed from the config.
+    writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), readFileSync(join(out, 'clusters/saopaulo/kustomization.yaml'), 'utf8'));
     writeFileSync(join(out, 'FLEET.md'), 'edited by hand');
     const r = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(r.status, 0);
