@@ -44,7 +44,7 @@ await runMain(async () => {
   const rendered = renderFleet(fleet, { distInRepo });
   // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
   // the last file, so the output is never left half old, half new.
-  const summary = await withSignalsHeld(() => writeTree(out, rendered.files), `synth: interrupted; ${out} was written in full first`);
+  const summary = await withSignalsHeld(() => writeTree(out, rendered.files), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

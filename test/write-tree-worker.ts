@@ -19,7 +19,7 @@ if (mode === 'race') {
   let busy = 0;
   for (let i = 0; i < Number(a); i++) {
     try {
-      await withSignalsHeld(() => writeTree(out, trees[(Number(b) + i) % trees.length]!), 'interrupted');
+      await withSignalsHeld(() => writeTree(out, trees[(Number(b) + i) % trees.length]!), () => 'interrupted');
       wrote++;
     } catch (err) {
       if (!(err instanceof WriteTreeError && / is writing it \(lock /.test(err.message))) throw err;
@@ -32,6 +32,6 @@ if (mode === 'race') {
     // Inside: a signal sent on seeing this line finds SIGINT and SIGTERM already held.
     process.stdout.write('writing\n');
     return writeTree(out, trees[Number(a)]!);
-  }, 'interrupted');
+  }, () => 'interrupted');
   process.stdout.write('done\n');
 }
