@@ -50,6 +50,14 @@ describe('write: what it may replace', () => {
     assert.deepEqual(readdirSync(join(out, 'clusters')).sort(), ['a', 'y']);
   });
 
+  test('a file where a folder was, and a folder where a file was', () => {
+    const out = join(tempDir(), 'dist');
+    const mark = `# ${GENERATED_MARK}\n`;
+    writeTree(out, new Map([['clusters/a/x.yaml', mark], ['clusters/b', mark]]));
+    writeTree(out, new Map([['clusters/a', `${mark}now a file\n`], ['clusters/b/y.yaml', `${mark}now in a folder\n`]]));
+    assert.deepEqual(contents(out), { 'clusters/a': `${mark}now a file\n`, 'clusters/b/y.yaml': `${mark}now in a folder\n` });
+  });
+
   test('every file synth renders carries the generated mark in its first line (so a later synth may remove it)', () => {
     for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
       for (const [path, content] of render(file).rendered.files) assert.ok(content.split('\n')[0]!.includes(GENERATED_MARK), `${file}: ${path}`);

@@ -53,6 +53,10 @@ export function sideFiles(out: string): { lock: string; staging: (pid: number) =
   return { lock: `${prefix}.synth-lock`, staging: (pid) => `${prefix}.staging-${pid}` };
 }
 
+/**
+ * Makes `outDir` hold exactly `files` (relative path → content), as the module comment says.
+ * Throws `WriteTreeError` with a message for the user (refusals, a held lock, filesystem errors).
+ */
 export function writeTree(outDir: string, files: ReadonlyMap<string, string>, options: WriteTreeOptions = {}): WriteSummary {
   try {
     const out = resolveOut(outDir);
@@ -164,18 +168,17 @@ function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, st
   try {
     writeFiles(staging, written, files);
     if (fresh) {
-      mkdirSync(dirname(out), { recursive: true });
       renameSync(staging, out);
       return summary;
     }
-    // Removals first: a removed file may stand where a new folder goes (and the reverse).
+    // Removals first: a removed file may stand where a new folder goes, and a folder emptied by
+    // them where a new file goes.
     for (const path of removed) unlinkSync(join(out, path));
-    const made = new Set(existing.folders);
+    const made = pruneEmptyFolders(out, existing.folders);
     for (const path of written) {
       ensureFolder(out, dirname(path), made);
       renameSync(join(staging, path), join(out, path));
     }
-    pruneEmptyFolders(out, existing.folders);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -234,12 +237,15 @@ function ensureFolder(out: string, rel: string, made: Set<string>): void {
   for (let f = rel; f !== '.' && !made.has(f); f = dirname(f)) made.add(f);
 }
 
-/** Removes the folders (of those that existed) left empty; deepest first. */
-function pruneEmptyFolders(out: string, folders: readonly string[]): void {
+/** Removes the folders (of those that existed) left empty, deepest first; returns those still there. */
+function pruneEmptyFolders(out: string, folders: readonly string[]): Set<string> {
+  const kept = new Set(folders);
   for (const rel of [...folders].sort((a, b) => b.split('/').length - a.split('/').length)) {
-    const abs = join(out, rel);
-    if (existsSync(abs) && readdirSync(abs).length === 0) rmdirSync(abs);
+    if (readdirSync(join(out, rel)).length > 0) continue;
+    rmdirSync(join(out, rel));
+    kept.delete(rel);
   }
+  return kept;
 }
 
 /** What a failed filesystem call means, in words (the codes a user can act on). */
