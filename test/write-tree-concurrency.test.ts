@@ -99,9 +99,9 @@ describe('synth write: killed writers', () => {
   }
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    test(`${signal} during the write: the write finishes, then exit ${code}; nothing left beside dist`, { timeout: 30_000 }, async () => {
+    test(`${signal} while writing: the write finishes, then exit ${code}; nothing left beside dist`, { timeout: 30_000 }, async () => {
       const { dir, out, treesFile } = setUp();
-      const exit = await worker([out, treesFile, 'once', '1'], (line, kill) => line === 'writing' && kill(signal));
+      const exit = await worker([out, treesFile, 'once', '1', '300'], (line, kill) => line === 'writing' && kill(signal));
       assert.equal(exit.code, code, exit.stderr);
       assert.equal(exit.stderr, 'interrupted\n');
       assert.ok(sameTree(contents(out), trees[1]), 'dist is the new tree, whole');

@@ -3,8 +3,8 @@
  * directory the way synth does (writeTree under withSignalsHeld).
  *   node --import tsx test/write-tree-worker.ts OUT TREES.json race ROUNDS FIRST
  *     writes trees[(FIRST + i) % trees.length] ROUNDS times; prints {"wrote":N,"busy":N}
- *   node --import tsx test/write-tree-worker.ts OUT TREES.json once INDEX
- *     prints "writing", writes trees[INDEX] once, prints "done"
+ *   node --import tsx test/write-tree-worker.ts OUT TREES.json once INDEX [PAUSE_MS]
+ *     prints "writing", waits PAUSE_MS (default 0), writes trees[INDEX] once, prints "done"
  * Any other error is printed and exits 1.
  */
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,9 @@ if (mode === 'race') {
   await withSignalsHeld(() => {
     // Inside: a signal sent on seeing this line finds SIGINT and SIGTERM already held.
     process.stdout.write('writing\n');
+    // A signal sent on seeing the line then surely arrives while the work runs, on a fast machine
+    // too (it is held the same way at any moment of the synchronous work).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(b ?? 0));
     return writeTree(out, trees[Number(a)]!);
   }, () => 'interrupted');
   process.stdout.write('done\n');
