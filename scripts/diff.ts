@@ -10,6 +10,7 @@ import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
+import { withSignalsHeld } from './lib/signals.ts';
 import { diffRendered, hasChanges } from './review/fleet-diff.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { checkoutTo, existsAt, GitRefError, repoRoot, resolveCommit } from './review/git-ref.ts';
@@ -40,7 +41,7 @@ or in the working tree, bad usage).`;
 /** An error already printed; the exit code is 2. */
 class Reported extends Error {}
 
-await runMain(() => {
+await runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     base: { type: 'string', short: 'b' },
     format: { type: 'string', short: 'f' },
@@ -63,12 +64,15 @@ await runMain(() => {
     const head = renderSide(() => loadFleet(config), 'the working tree');
     let baseSide: Side = { files: new Map(), paths: [] };
     if (existsAt(commit, inRepo.split(sep).join('/'), root)) {
-      const checkout = checkoutTo(commit, root);
-      try {
-        baseSide = renderSide(() => loadFleet(resolve(checkout.dir, inRepo)), base, checkout.dir);
-      } finally {
-        checkout.cleanup();
-      }
+      // Ctrl-C waits for the checkout's removal: nothing is left in the temp folder.
+      baseSide = await withSignalsHeld(() => {
+        const checkout = checkoutTo(commit, root);
+        try {
+          return renderSide(() => loadFleet(resolve(checkout.dir, inRepo)), base, checkout.dir);
+        } finally {
+          checkout.cleanup();
+        }
+      }, () => 'diff: interrupted');
     }
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
     const labels = { base, head: 'working tree', config };

@@ -7,6 +7,8 @@ import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
+import { codeFingerprint, loadRenderCache, saveRenderCache } from './lib/render-cache.ts';
+import { withSignalsHeld } from './lib/signals.ts';
 import { writeTree } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR]
@@ -16,18 +18,29 @@ Renders the fleet described in FILE into DIR: one Flux entry folder per cluster
 
 Options:
   -c, --config FILE  fleet file (default: ${DEFAULT_FLEET_FILE})
-  -o, --out DIR      output directory (default: dist). Replaced as a whole, only if
-                     anything changed; left untouched when the config is invalid.
+  -o, --out DIR      output directory (default: dist); a symlink is written through.
+                     Changed files are renamed over the old ones, so DIR and every
+                     file in it always exist, old or new, never half-written; files
+                     no longer rendered are removed; nothing is written if nothing
+                     changed or the config is invalid. Refused if DIR holds files
+                     meshfleet did not write. One synth per DIR at a time: a second
+                     one stops with exit 1 (lock file .DIR.synth-lock beside DIR).
+  --full             render every cluster; by default a cluster whose inputs and the
+                     renderer's code did not change since the last synth into DIR is
+                     taken from the render cache (node_modules/.cache/meshfleet/),
+                     byte for byte what a full render gives
   -q, --quiet        print nothing on success
   -h, --help         show this help
 
-Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage.`;
+Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage; 130/143 after
+SIGINT/SIGTERM (during the write, once the write has finished).`;
 
-await runMain(() => {
+await runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     out: { type: 'string', short: 'o' },
     quiet: { type: 'boolean', short: 'q' },
+    full: { type: 'boolean' },
   }, USAGE);
   const started = performance.now();
   const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
@@ -35,14 +48,19 @@ await runMain(() => {
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
-  const rendered = renderFleet(fleet, { distInRepo });
-  const summary = writeTree(out, rendered.files);
+  const previous = args.full ? undefined : loadRenderCache(out);
+  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt: codeFingerprint(), previous } });
+  // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
+  // the last file, so the output is never left half old, half new.
+  const summary = await withSignalsHeld(() => writeTree(out, rendered.files), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
+  saveRenderCache(out, rendered.clusters);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');
     const ms = Math.round(performance.now() - started);
     console.log(`synth: ${fleet.clusters.length} clusters, ${objects} objects (${perCluster}), ${rendered.files.size} files → ${out}`);
-    console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms`);
+    const renderedNow = fleet.clusters.length - rendered.reused.length;
+    console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms (${renderedNow} of ${fleet.clusters.length} clusters rendered, the rest unchanged since the last synth)`);
     const added = new Set(summary.added);
     for (const path of summary.written) console.log(`  ${added.has(path) ? '+' : '~'} ${path}`);
     for (const path of summary.removed) console.log(`  - ${path}`);

@@ -16,6 +16,9 @@ import { configClusters, type Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { DEFAULT_FLEET, ROOT, find, hasKubectl, kustomizeBuild, mustFind, objectsOf, render, tempDir, type K8sObject } from './helpers.ts';
 
+/** cdk8s's Testing.chart(), with its output folder one of ours (Testing.app() leaves one in /tmp per call). */
+const testChart = (id = 'test'): Chart => new Chart(Testing.app({ outdir: tempDir() }), id);
+
 const fixture = (name: string): string => join(ROOT, 'test/fixtures/apps', name);
 const GLOBAL_FRONTENDS = join(ROOT, 'config/examples/global-frontends.yaml');
 
@@ -373,17 +376,17 @@ test('bad placement: unknown cluster, replicas and autoscaling both set, a servi
 
 test('ServiceTraffic refuses weights for a version that runs nowhere, and weights not adding up', () => {
   assert.throws(
-    () => new ServiceTraffic(Testing.chart(), 'reviews', { service: 'reviews', namespace: 'bookinfo', versions: ['v1', 'v2'], weights: { v1: 50, v3: 50 } }),
+    () => new ServiceTraffic(testChart(), 'reviews', { service: 'reviews', namespace: 'bookinfo', versions: ['v1', 'v2'], weights: { v1: 50, v3: 50 } }),
     { message: 'ServiceTraffic reviews: weights.v3 sends 50% to a version that runs in no cluster (running: v1, v2)' },
   );
   assert.throws(
-    () => new ServiceTraffic(Testing.chart(), 'reviews', { service: 'reviews', namespace: 'bookinfo', versions: ['v1'], weights: { v1: 90 } }),
+    () => new ServiceTraffic(testChart(), 'reviews', { service: 'reviews', namespace: 'bookinfo', versions: ['v1'], weights: { v1: 90 } }),
     { message: 'ServiceTraffic reviews: weights add up to 90, expected 100' },
   );
 });
 
 test('AppWorkload defaults: one replica, container named after the app, read-only root, no HPA/PDB', () => {
-  const chart = Testing.chart();
+  const chart = testChart();
   new AppWorkload(chart, 'w', {
     name: 'web-v1', namespace: 'shop', app: 'web', version: 'v1', serviceAccountName: 'shop-web', image: 'example.com/web:1',
     resources: { cpu: { request: '10m' }, memory: { request: '16Mi' } },
@@ -400,7 +403,7 @@ test('AppWorkload defaults: one replica, container named after the app, read-onl
 
 test('AppWorkload refuses an autoscaler whose min is above its max', () => {
   assert.throws(
-    () => new AppWorkload(Testing.chart(), 'w', {
+    () => new AppWorkload(testChart(), 'w', {
       name: 'web-v1', namespace: 'shop', app: 'web', version: 'v1', serviceAccountName: 'shop-web', image: 'example.com/web:1',
       resources: { cpu: { request: '10m' }, memory: { request: '16Mi' } }, autoscaling: { min: 3, max: 2 },
     }),
@@ -410,7 +413,7 @@ test('AppWorkload refuses an autoscaler whose min is above its max', () => {
 
 test('AppAuthorization refuses a call to an unknown service', () => {
   assert.throws(
-    () => new AppAuthorization(new Chart(Testing.app(), 'c'), 'a', {
+    () => new AppAuthorization(testChart('c'), 'a', {
       namespace: 'shop', trustDomain: 'cluster.local',
       services: [{ name: 'web', serviceAccount: 'shop-web', ports: [8080], calls: ['api'] }],
     }),
@@ -419,7 +422,7 @@ test('AppAuthorization refuses a call to an unknown service', () => {
 });
 
 test('MeshService writes appProtocol only where the port name does not say the protocol', () => {
-  const chart = Testing.chart();
+  const chart = testChart();
   new MeshService(chart, 's', {
     name: 'api', namespace: 'shop',
     ports: [{ name: 'grpc-api', port: 9090, protocol: 'GRPC' }, { name: 'admin', port: 9091, targetPort: 8081 }],

@@ -231,8 +231,11 @@ describe('bootstrap with fake tools: variants and failures', () => {
     const httpsBox = sandbox();
     const httpsDist = synthDist(fleet, httpsBox.dir);
     const token = 'ghp_fakeTokenValue0123456789abcdef';
-    const run = await runInProcess(httpsBox, ['--config', fleet, '--dist', httpsDist, '--state-dir', httpsBox.stateDir, '--token-env', 'FLEET_TOKEN', '--cluster', 'saopaulo'], { env: { FLEET_TOKEN: token } });
+    const run = await runInProcess(httpsBox, ['--config', fleet, '--dist', httpsDist, '--state-dir', httpsBox.stateDir, '--token-env', 'FLEET_TOKEN', '--cluster', 'saopaulo'], { env: { FLEET_TOKEN: token, FAKE_WATCH_ENV: 'FLEET_TOKEN' } });
     assert.equal(run.status, 0, run.stderr);
+    // The token goes on stdin in the Secret's manifest; no command gets the variable.
+    assert.ok(run.calls.length > 10);
+    assert.deepEqual(run.calls.filter((c) => c.sawWatchedEnv).map(callLine), []);
     assert.match(run.stdout, /^\[git\] credentials … done \(token from \$FLEET_TOKEN, username git\)$/m);
     const secret = stdinObject(appliesOf(run.calls, 'Secret', 'flux-system')[0]!);
     assert.deepEqual(Object.fromEntries(Object.entries(secret.data!).map(([k, v]) => [k, decode(v)])), { username: 'git', password: token });

@@ -1,6 +1,6 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +57,18 @@ export function mustFind(objects: K8sObject[], kind: string, name: string, names
   return obj;
 }
 
+const tempDirs: string[] = [];
+// Each test file runs in its own process (node --test): its folders go when it ends, whatever
+// the outcome, so a run leaves nothing in /tmp.
+process.on('exit', () => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the system temp folder, removed when the test process exits. */
 export function tempDir(prefix = 'meshfleet-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Writes a fixture file into a fresh temp dir and returns its path. */

@@ -4,8 +4,8 @@
  * revision or the working tree, bad usage), text and Markdown output.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
@@ -117,5 +117,27 @@ describe('diff CLI', () => {
     const r = runDiff(['--config', 'fleet.yaml'], outside);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /is not inside a git work tree/);
+  });
+
+  test('the temporary checkout of REF is removed: after a diff, after an error, and after Ctrl-C', async () => {
+    const tmp = tempDir();
+    const env = { ...process.env, TMPDIR: tmp };
+    // tsx keeps its cache there too (tsx-<uid>).
+    const checkouts = () => readdirSync(tmp).filter((name) => name.startsWith('meshfleet-diff-'));
+    const args = ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/diff.ts')];
+    assert.equal(spawnSync(process.execPath, args, { cwd: repo, env }).status, 0);
+    assert.equal(spawnSync(process.execPath, [...args, '--base', 'HEAD', '--config', 'config/apps/bookinfo.yaml'], { cwd: repo, env }).status, 2);
+    assert.deepEqual(checkouts(), []);
+
+    const child = spawn(process.execPath, args, { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    // Interrupted once the checkout exists.
+    while (checkouts().length === 0) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.equal(stderr, 'diff: interrupted\n');
+    assert.deepEqual(checkouts(), []);
   });
 });

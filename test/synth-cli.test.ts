@@ -35,15 +35,41 @@ describe('synth CLI', () => {
     const before = snapshot(out);
     const second = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(second.status, 0);
-    assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms\n$/);
+    assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(0 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
     assert.deepEqual(snapshot(out), before, 'same bytes, inodes and mtimes');
+  });
+
+  test('incremental: a cluster whose inputs did not change is not rendered again; --full renders all; same bytes either way', () => {
+    const dir = tempDir();
+    const out = join(dir, 'dist');
+    const config = join(dir, 'fleet.yaml');
+    const text = readFileSync(DEFAULT_FLEET, 'utf8').replace('definition: apps/', `definition: ${ROOT}config/apps/`);
+    writeFileSync(config, text);
+    assert.equal(runSynth(['--config', config, '--out', out, '-q']).status, 0);
+    // saopaulo's node pool grows: its own input only (and nothing it renders), so frankfurt is reused.
+    writeFileSync(config, text.replace('maxNodes: 3, spot: true', 'maxNodes: 5, spot: true'));
+    const pool = runSynth(['--config', config, '--out', out]);
+    assert.equal(pool.status, 0, pool.stderr);
+    assert.match(pool.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(1 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
+    // reviews-v3 scaled to 2 in saopaulo: its workloads change, and frankfurt, the config cluster,
+    // reads every placement (failover, subsets), so it is rendered again too (its files stay).
+    writeFileSync(config, text.replace('maxNodes: 3, spot: true', 'maxNodes: 5, spot: true').replace('        reviews-v3: {}', '        reviews-v3: { replicas: 2 }'));
+    const edited = runSynth(['--config', config, '--out', out]);
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.match(edited.stdout, /\(2 of 2 clusters rendered, the rest unchanged since the last synth\)\n {2}~ FLEET\.md\n {2}~ clusters\/saopaulo\/apps\/bookinfo-workloads\.yaml\n$/);
+    const bytes = (d: string) => new Map([...listFiles(d)].map(([rel, abs]) => [rel, readFileSync(abs, 'utf8')]));
+    const fullOut = join(dir, 'full');
+    const full = runSynth(['--config', config, '--out', fullOut, '--full']);
+    assert.match(full.stdout, /\(2 of 2 clusters rendered/);
+    assert.deepEqual(bytes(fullOut), bytes(out), 'byte-identical to a full render');
   });
 
   test('stale files are removed, hand edits overwritten', () => {
     const out = join(tempDir(), 'dist');
     assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
     mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
-    writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), 'old');
+    // What an earlier synth wrote for a cluster since removed from the config.
+    writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), readFileSync(join(out, 'clusters/saopaulo/kustomization.yaml'), 'utf8'));
     writeFileSync(join(out, 'FLEET.md'), 'edited by hand');
     const r = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(r.status, 0);

@@ -72,6 +72,17 @@ export function describeGitAuth(auth: GitAuth): string {
 }
 
 /** Whether `ssh-keyscan` will be needed (an ssh URL without `--known-hosts`). */
+/**
+ * The environment for the commands bootstrap runs: `env` without the token variable. The token
+ * reaches the cluster only inside the git Secret's manifest, on kubectl's stdin; no command reads
+ * the variable, so none gets it (a tool's crash dump or debug log could otherwise show it).
+ */
+export function commandEnv(auth: GitAuth, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (auth.kind !== 'token') return env;
+  const { [auth.envName]: _token, ...rest } = env;
+  return rest;
+}
+
 export const needsKeyscan = (auth: GitAuth): boolean => auth.kind === 'ssh' && auth.knownHostsFile === undefined;
 
 /**

@@ -8,7 +8,7 @@ import { findCluster, type Fleet } from '../../config/model.ts';
 import { ensureRootCa } from './ca.ts';
 import { checkDist } from './dist-check.ts';
 import { BootstrapError, UsageError } from './errors.ts';
-import { describeGitAuth, gitSecretData, needsKeyscan, type GitAuth } from './git-auth.ts';
+import { commandEnv, describeGitAuth, gitSecretData, needsKeyscan, type GitAuth } from './git-auth.ts';
 import { APPLY, kubeTarget, kubectl, type KubeTarget } from './kube.ts';
 import { Progress, stepLabel } from './progress.ts';
 import { homeAbbreviatingWriter, Redactor, redactingWriter, type Writer } from './redact.ts';
@@ -76,7 +76,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapSum
     for (const p of distProblems) err.write(`warning: ${p}\n`);
   }
 
-  const runner: Runner = dryRun ? new DryRunRunner(out, home) : new ExecRunner({ env, redactor, home });
+  const runner: Runner = dryRun ? new DryRunRunner(out, home) : new ExecRunner({ env: commandEnv(options.gitAuth, env), redactor, home });
   if (!dryRun) requireKubectlVersion(await runner.read({ argv: ['kubectl', 'version', '--client', '-o', 'json'] }, '{}'));
   const progress = new Progress(out, dryRun);
   const fluxCli = findOnPath('flux', env.PATH) !== undefined;

@@ -4,12 +4,14 @@
  * only costs a full render; a cache that cannot be read is ignored, never trusted in part.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ClusterRender } from '../../clusters/render.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 
 const FORMAT = 1;
+/** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
+const KEEP = 16;
 
 
 /** Sources whose code decides what a render produces, and the lockfile that pins cdk8s. */
@@ -81,4 +83,16 @@ export function saveRenderCache(outDir: string, clusters: ReadonlyMap<string, Cl
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(data));
   renameSync(tmp, file);
+  pruneCaches(dirname(file));
+}
+
+function pruneCaches(dir: string): void {
+  try {
+    const caches = readdirSync(dir).filter((f) => /^synth-[0-9a-f]+\.json$/.test(f))
+      .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { path } of caches.slice(KEEP)) rmSync(path, { force: true });
+  } catch {
+    // Another synth pruned first; the cache stays usable either way.
+  }
 }

@@ -2,8 +2,8 @@
 # One fake for gcloud, kubectl, flux, ssh-keyscan and gke-gcloud-auth-plugin, used by the bootstrap
 # tests (the wrappers beside this file pass their own name first). Plain bash, so a call costs a
 # few milliseconds rather than a Node start.
-#  - Appends {"tool","argv","stdin"?,"kubeconfigEnv"?} as one JSON line to $FAKE_LOG (stdin is read
-#    only for `-f -`).
+#  - Appends {"tool","argv","stdin"?,"kubeconfigEnv"?,"sawWatchedEnv"?} as one JSON line to $FAKE_LOG
+#    (stdin is read only for `-f -`; sawWatchedEnv: the variable named by $FAKE_WATCH_ENV was set).
 #  - Prints canned output: a kubeconfig for get-credentials, JSON for describe, a base64 token for
 #    `kubectl get … -o jsonpath={.data.token}`, kubectl 1.$FAKE_KUBECTL_MINOR (default 32) for
 #    `kubectl version`; exits 0.
@@ -42,6 +42,7 @@ if [[ -n ${FAKE_LOG-} ]]; then
   record+=']'
   ((has_stdin)) && record+=",\"stdin\":$(json "$stdin")"
   [[ -n ${KUBECONFIG-} ]] && record+=",\"kubeconfigEnv\":$(json "$KUBECONFIG")"
+  [[ -n ${FAKE_WATCH_ENV-} && -n ${!FAKE_WATCH_ENV+set} ]] && record+=',"sawWatchedEnv":true'
   printf '%s}\n' "$record" >>"$FAKE_LOG"
 fi
 

@@ -26,6 +26,8 @@ export interface FakeCall {
   readonly stdin?: string;
   /** $KUBECONFIG the tool saw. */
   readonly kubeconfigEnv?: string;
+  /** True when the variable named by $FAKE_WATCH_ENV was in the tool's environment. */
+  readonly sawWatchedEnv?: boolean;
 }
 
 export interface BootstrapRun {
