@@ -4,7 +4,7 @@
  * network latency that orders regions the way inter-region round-trip times do at continental
  * scale (São Paulo is nearer to South Carolina than to Frankfurt).
  */
-import { GCP_REGIONS, type GcpRegion } from './gcp-regions.ts';
+import { GCP_REGIONS, PRICE_GEOLOCATIONS_SOURCE, type GcpRegion } from './gcp-regions.ts';
 
 const EARTH_RADIUS_KM = 6371;
 
@@ -37,3 +37,67 @@ export function byDistanceFrom(from: string, candidates: Iterable<string>): stri
 export function nearestOtherRegion(from: string, candidates: Iterable<string>): string | undefined {
   return byDistanceFrom(from, [...candidates].filter((r) => r !== from))[0];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Estimates: round-trip time and egress class between two regions
+
+/** A published page an estimate rests on. */
+export interface EstimateSource {
+  readonly title: string;
+  readonly url: string;
+  /** The day the page was read (its figures may change later). */
+  readonly read: string;
+}
+
+/**
+ * Light in optical fibre covers about 200 km per millisecond (refractive index ≈ 1.5, so ≈ 2/3 of
+ * c); a round trip crosses the distance twice.
+ */
+export const FIBRE_KM_PER_MS = 200;
+/**
+ * Fibre routes are longer than the great circle (coasts, cable landings, terrestrial detours).
+ * An assumption, not a measurement: 1.5 is a round middle of the usual rules of thumb; measured
+ * routes that detour (São Paulo → Europe runs through North America) are slower still.
+ */
+export const ROUTE_FACTOR = 1.5;
+
+/** Same-region round trips: Google documents "<1ms in the 95th percentile"; counted as 0 here. */
+export const SAME_REGION_RTT_SOURCE: EstimateSource = {
+  title: 'Google Cloud, "Best practices for Compute Engine regions selection": locations within regions tend to have round-trip network latencies of <1ms in the 95th percentile',
+  url: 'https://cloud.google.com/solutions/best-practices-compute-engine-region-selection',
+  read: '2026-11-27',
+};
+
+/** How inter-region traffic is billed: per direction, as egress at its source, by source and destination. */
+export const INTER_REGION_EGRESS_SOURCE: EstimateSource = {
+  title: 'Google Cloud, "Virtual Private Cloud pricing": VM-VM data transfer between regions (each direction is egress at its source; inter-region pricing)',
+  url: 'https://cloud.google.com/vpc/pricing',
+  read: '2026-11-27',
+};
+
+export { PRICE_GEOLOCATIONS_SOURCE };
+
+/**
+ * Estimated round-trip time between two regions, in whole milliseconds: great-circle distance ×
+ * ROUTE_FACTOR, there and back, at FIBRE_KM_PER_MS. 0 within a region. A model, not a
+ * measurement: it orders paths and sizes their differences; real RTTs vary with routing.
+ */
+export function estimatedRttMs(a: string, b: string): number {
+  return Math.round((2 * regionDistanceKm(a, b) * ROUTE_FACTOR) / FIBRE_KM_PER_MS);
+}
+
+/**
+ * Price class of traffic from region `a` to region `b`: `none` within a region (no inter-region
+ * charge), `continent` between regions of one pricing geolocation, `intercontinental` between two
+ * (the dearest class). Google prices each pair by source and destination; the classes are what
+ * a reviewer compares, the page has the current price per GiB.
+ */
+export type EgressClass = 'none' | 'continent' | 'intercontinental';
+
+export function egressClass(a: string, b: string): EgressClass {
+  if (a === b) return 'none';
+  return regionInfo(a).continent === regionInfo(b).continent ? 'continent' : 'intercontinental';
+}
+
+/** Rank of an egress class, cheapest first (for "the dearest class of a call"). */
+export const EGRESS_RANK: Readonly<Record<EgressClass, number>> = { none: 0, continent: 1, intercontinental: 2 };

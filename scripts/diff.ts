@@ -4,7 +4,7 @@
  * DESIGN.md § CLI contract). Exit codes follow `git diff --exit-code`: 0 no change, 1 changes, 2 error.
  */
 import { relative, resolve, sep } from 'node:path';
-import { requestPaths, type RequestPath } from '../clusters/overview.ts';
+import { requestPaths, type RequestPath } from '../clusters/routing.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';

@@ -4,7 +4,7 @@
  * so moving it between files of a layer is no change. `FLEET.md` is compared line by line as the
  * "overview".
  */
-import type { RequestPath } from '../../clusters/overview.ts';
+import type { RequestPath } from '../../clusters/routing.ts';
 import { FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
 import { diffLines, type LineHunk } from './line-diff.ts';
 import { clustersOf, layerRank, locate, parseRendered, type RenderedObject } from './objects.ts';
