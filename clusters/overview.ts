@@ -296,6 +296,11 @@ function hopRow(h: Hop, index: FleetIndex, routing: AppRouting): string {
 // ---------------------------------------------------------------------------------------------
 // Region failure
 
+/** Names in a table cell: all of them up to a dozen, else the first ones and a count. */
+function namesText(names: readonly string[], upTo = 12): string {
+  return names.length > upTo ? `${names.slice(0, upTo).join(', ')} and ${names.length - upTo} more` : names.join(', ');
+}
+
 /**
  * For every region: what its loss does. Paths are computed again with the region down — its
  * clusters serve nothing, the rendered failover (computed from the whole fleet) still applies,
@@ -317,7 +322,7 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
     const down = requestPaths(fleet, { down: region });
     const after = new Map(down.map((p) => [key(p), p]));
     const orphans = fleet.clusters.filter((c) => c.role === 'remote' && index.cluster(c.controlPlane).region === region && c.region !== region).map((c) => c.name);
-    const control = orphans.length > 0 ? `${orphans.join(', ')}: proxies keep their last config; no updates, no sidecar injection` : 'no other cluster affected';
+    const control = orphans.length > 0 ? `${namesText(orphans)}: proxies keep their last config; no updates, no sidecar injection` : 'no other cluster affected';
     const local = normal.filter((p) => index.cluster(p.users).region === region);
     const entries = [...new Set(local.map((p) => after.get(key(p))?.entry ?? 'nowhere: no healthy ingress'))];
     const unserved = [...new Set(down.flatMap((p) => p.unserved))];
@@ -328,7 +333,7 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
       if (!worst || delta > worst.delta) worst = { p, delta };
     }
     const worstText = !worst || worst.delta <= 0 ? 'no rise' : worst.delta === Number.POSITIVE_INFINITY ? `users near ${worst.p.users}: no path (no healthy ingress)` : `users near ${worst.p.users}: ${msText(worst.p.addedMs)} → ${msText(after.get(key(worst.p))!.addedMs)}`;
-    lines.push(`| ${region} | ${clusters.map((c) => c.name).join(', ')} | ${control} | ${entries.join(', ')} | ${unserved.join(', ') || 'none'} | ${worstText} |`);
+    lines.push(`| ${region} | ${namesText(clusters.map((c) => c.name))} | ${control} | ${entries.join(', ')} | ${unserved.join(', ') || 'none'} | ${worstText} |`);
     if (fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS) {
       details.push(`### ${region} down (${clusters.map((c) => c.name).join(', ')})`, '', '| users near | app | enter at | calls served from | est. added latency | calls with no pod |', '|---|---|---|---|---|---|');
       for (const p of normal) {

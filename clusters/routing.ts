@@ -53,6 +53,8 @@ export interface RequestPath {
   readonly app: string;
   /** The cluster the users are near (the first cluster of their region). */
   readonly users: string;
+  /** Their region. */
+  readonly region: string;
   /** The cluster whose ingress gateway they enter at: the nearest healthy one that has ingress. */
   readonly entry: string;
   readonly hops: readonly Hop[];
@@ -85,7 +87,11 @@ export class FleetIndex {
     this.byName = new Map(fleet.clusters.map((c) => [c.name, c]));
     this.order = new Map(fleet.clusters.map((c, i) => [c.name, i]));
     const byRegion = new Map<string, Cluster[]>();
-    for (const c of fleet.clusters) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
+    for (const c of fleet.clusters) {
+      const list = byRegion.get(c.region);
+      if (list) list.push(c);
+      else byRegion.set(c.region, [c]);
+    }
     this.byRegion = byRegion;
   }
 
@@ -133,10 +139,14 @@ export class AppRouting {
       const region = index.cluster(p.cluster).region;
       if (region === options.down) continue;
       const svc = p.workload.service;
-      this.running.set(svc, [...(this.running.get(svc) ?? []), p]);
+      const running = this.running.get(svc);
+      if (running) running.push(p);
+      else this.running.set(svc, [p]);
       if (!this.firstIn.has(`${svc}|${region}`)) this.firstIn.set(`${svc}|${region}`, p.cluster);
       const key = `${p.cluster}|${svc}`;
-      this.versions.set(key, [...(this.versions.get(key) ?? []), p.workload.version]);
+      const versions = this.versions.get(key);
+      if (versions) versions.push(p.workload.version);
+      else this.versions.set(key, [p.workload.version]);
     }
   }
 
@@ -304,6 +314,7 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
       paths.push({
         app: app.name,
         users: near.name,
+        region: near.region,
         entry: entry.name,
         hops,
         crossRegionHops: hops.filter((h) => h.crossRegion !== 'no').length,
