@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/render-topology.ts -- [--out DIR] [--mmdc FILE] [--chromium FILE] [FLEET…]
+ * npx tsx scripts/render-topology.ts [--out DIR] [--mmdc FILE] [--chromium FILE] [--fleet FILE]…
  * Renders the Mermaid topology of FLEET.md to PNG, to look at it as a reader would: for the
  * default fleet, every example and a synthetic 8-cluster fleet unless fleet files are given.
  * A manual check (see docs/review.md), not part of `npm test` or CI, and not an npm dependency:
@@ -16,13 +16,14 @@ import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import { writeSyntheticFleet } from './bench/synthetic-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 
-const USAGE = `Usage: npx tsx scripts/render-topology.ts [--out DIR] [--mmdc FILE] [--chromium FILE] [FLEET...]
+const USAGE = `Usage: npx tsx scripts/render-topology.ts [--out DIR] [--mmdc FILE] [--chromium FILE] [--fleet FILE]...
 
 Renders the Mermaid topology diagram of each fleet's FLEET.md to DIR/<fleet>.png (and the
-diagram's source to DIR/<fleet>.mmd) with mermaid-cli in headless Chromium. Without FLEET
-arguments: ${DEFAULT_FLEET_FILE}, every config/examples/*.yaml and a synthetic 8-cluster fleet.
+diagram's source to DIR/<fleet>.mmd) with mermaid-cli in headless Chromium. Without --fleet:
+${DEFAULT_FLEET_FILE}, every config/examples/*.yaml and a synthetic 8-cluster fleet.
 
 Options:
+  -f, --fleet FILE     a fleet file to render (repeat for several)
   -o, --out DIR        where the PNGs go (default: /tmp/meshfleet-topology)
   -m, --mmdc FILE      mermaid-cli's mmdc (default: /tmp/mmdc/node_modules/.bin/mmdc)
   -c, --chromium FILE  the browser puppeteer starts (default: /usr/bin/chromium)
@@ -35,14 +36,14 @@ await runMain(() => {
     out: { type: 'string', short: 'o' },
     mmdc: { type: 'string', short: 'm' },
     chromium: { type: 'string', short: 'c' },
+    fleet: { type: 'string', short: 'f', multiple: true },
   }, USAGE);
-  const positionals = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && !['-o', '--out', '-m', '--mmdc', '-c', '--chromium'].includes(all[i - 1] ?? ''));
   const out = resolve(args.out ?? '/tmp/meshfleet-topology');
   mkdirSync(out, { recursive: true });
   const puppeteer = join(out, 'puppeteer.json');
   // Chromium refuses to start as root without --no-sandbox; this is a local look, not a service.
   writeFileSync(puppeteer, JSON.stringify({ executablePath: args.chromium ?? '/usr/bin/chromium', args: ['--no-sandbox'] }));
-  const fleets = positionals.length > 0 ? positionals : defaultFleets();
+  const fleets = args.fleet ?? defaultFleets();
   for (const file of fleets) {
     const base = basename(file).replace(/\.ya?ml$/, '');
     const name = file === DEFAULT_FLEET_FILE ? 'default' : base === 'fleet' ? basename(resolve(file, '..')) : base;

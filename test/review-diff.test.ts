@@ -17,6 +17,7 @@ import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
 import { DEFAULT_FLEET, ROOT, render, tempDir } from './helpers.ts';
 
 const GLOBAL_FRONTENDS = join(ROOT, 'config/examples/global-frontends.yaml');
+const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
 
 const LABELS = { base: 'base', head: 'head', config: 'fleet.yaml' };
 
@@ -166,13 +167,13 @@ describe('diffRendered: a known change gives a known report', () => {
     assert.ok(md.includes('**Same change in 2 clusters** (every cluster): frankfurt, saopaulo\n\n```diff\n@@ istiod @@\n~ HelmRelease istio-system/istiod\n'), md);
   });
 
-  test('clusters where the same object changed differently are named', () => {
-    const fleet = render(DEFAULT_FLEET).fleet;
+  test('a shared change names the clusters where the same object changed differently', () => {
+    const { fleet, rendered } = render(THREE_REGIONS);
     const path = 'clusters/saopaulo/istiod/istiod.yaml';
     const head = editDocs(renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files, path, (docs) => docs.map((d) => (d.kind === 'HelmRelease' ? { ...d, spec: { ...d.spec, values: { ...d.spec.values, global: { ...d.spec.values.global, meshID: 'mesh3' } } } } : d)));
-    const text = formatText(diffRendered(base, head), LABELS);
-    assert.ok(text.includes('\nfrankfurt; differs in: saopaulo\n'), text);
-    assert.ok(text.includes('\nsaopaulo; differs in: frankfurt\n'), text);
+    const text = formatText(diffRendered(rendered.files, head), LABELS);
+    assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, virginia; differs in: saopaulo\n'), text);
+    assert.ok(text.includes('\nsaopaulo\n  istiod\n'), 'a one-cluster entry is titled by its cluster alone');
   });
 
   test('HelmRelease values are compared field by field', () => {

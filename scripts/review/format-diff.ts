@@ -85,7 +85,8 @@ const clusterLabel = (c: ChangeGroup['clusters'][number]): string =>
 function groupTitle(g: ChangeGroup, listUpTo = Number.POSITIVE_INFINITY): string {
   const names = g.clusters.map(clusterLabel);
   const shown = names.length > listUpTo ? `${names.slice(0, listUpTo).join(', ')} and ${names.length - listUpTo} more` : names.join(', ');
-  const differs = g.differsIn.length === 0 ? '' : `; differs in: ${g.differsIn.length > listUpTo ? `${g.differsIn.slice(0, listUpTo).join(', ')} and ${g.differsIn.length - listUpTo} more` : g.differsIn.join(', ')}`;
+  // "Differs in" qualifies a shared change; a one-cluster entry's other clusters are their own entries.
+  const differs = g.differsIn.length === 0 || names.length === 1 ? '' : `; differs in: ${g.differsIn.length > listUpTo ? `${g.differsIn.slice(0, listUpTo).join(', ')} and ${g.differsIn.length - listUpTo} more` : g.differsIn.join(', ')}`;
   return names.length === 1 ? `${shown}${differs}` : `same change in ${names.length} clusters: ${shown}${differs}`;
 }
 
