@@ -114,8 +114,14 @@ export class FleetIndex {
  * single ingress, that one).
  */
 export function entryFor(fleet: Fleet, near: Cluster, options: RoutingOptions = {}): Cluster | undefined {
-  const healthy = ingressClusters(fleet).filter((c) => c.region !== options.down);
-  return healthy.sort((a, b) => regionDistanceKm(near.region, a.region) - regionDistanceKm(near.region, b.region) || (a.name === near.name ? -1 : b.name === near.name ? 1 : 0))[0];
+  // One pass: the nearest ingress cluster, `near` itself first among equals, then fleet order.
+  let best: { cluster: Cluster; km: number } | undefined;
+  for (const c of ingressClusters(fleet)) {
+    if (c.region === options.down) continue;
+    const km = regionDistanceKm(near.region, c.region);
+    if (!best || km < best.km || (km === best.km && c.name === near.name)) best = { cluster: c, km };
+  }
+  return best?.cluster;
 }
 
 /**
@@ -132,6 +138,7 @@ export class AppRouting {
   private readonly versions = new Map<string, string[]>();
   private readonly failover = new Map<string, Map<string, string>>();
   private readonly served = new Map<string, Target[]>();
+  private readonly servedRegions = new Map<string, { at: string; share: number }[]>();
 
   constructor(private readonly index: FleetIndex, private readonly app: App, options: RoutingOptions = {}) {
     for (const p of app.placements) {
@@ -188,13 +195,39 @@ export class AppRouting {
         const pods = chosen.reduce((sum, p) => sum + podsOf(p), 0);
         for (const p of chosen) shares.set(p.cluster, (shares.get(p.cluster) ?? 0) + (group.weight / total) * (podsOf(p) / pods));
       }
+      const estimates = new Map<string, { rttMs: number; egress: EgressClass }>();
       result = [...shares.keys()]
         .sort((a, b) => this.index.order.get(a)! - this.index.order.get(b)!)
         .map((cluster) => {
           const region = this.index.cluster(cluster).region;
-          return { cluster, region, share: shares.get(cluster)!, rttMs: estimatedRttMs(callerRegion, region), egress: egressClass(callerRegion, region) };
+          let estimate = estimates.get(region);
+          if (!estimate) {
+            estimate = { rttMs: estimatedRttMs(callerRegion, region), egress: egressClass(callerRegion, region) };
+            estimates.set(region, estimate);
+          }
+          return { cluster, region, share: shares.get(cluster)!, ...estimate };
         });
       this.served.set(key, result);
+    }
+    return result;
+  }
+
+  /**
+   * `targets` summed per region, each region with the cluster its onward calls start from (the
+   * first there that runs the service): what the next hops of a path need, per region not per cluster.
+   */
+  regionsServing(svc: AppService, callerRegion: string): { at: string; share: number }[] {
+    const key = `${svc.name}|${callerRegion}`;
+    let result = this.servedRegions.get(key);
+    if (!result) {
+      const byRegion = new Map<string, { at: string; share: number }>();
+      for (const t of this.targets(svc, callerRegion)) {
+        const entry = byRegion.get(t.region);
+        if (entry) entry.share += t.share;
+        else byRegion.set(t.region, { at: this.firstRunning(svc.name, t.region) ?? t.cluster, share: t.share });
+      }
+      result = [...byRegion.values()];
+      this.servedRegions.set(key, result);
     }
     return result;
   }
@@ -284,19 +317,15 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
       const hops: Hop[] = [makeHop('users', 'ingress', near, 'nearest', 1, [{ cluster: entry.name, region: entry.region, share: 1, rttMs: first, egress: 'none' }])];
       // service → cluster standing for a caller region → share of requests calling from there
       const incoming = new Map<string, Map<string, number>>();
-      const reach = (service: string, targets: readonly Target[], share: number) => {
-        const from = incoming.get(service) ?? new Map<string, number>();
-        for (const t of targets) {
-          const at = routing.firstRunning(service, t.region) ?? t.cluster;
-          from.set(at, (from.get(at) ?? 0) + share * t.share);
-        }
-        incoming.set(service, from);
+      const reach = (service: AppService, callerRegion: string, share: number) => {
+        const from = incoming.get(service.name) ?? new Map<string, number>();
+        for (const r of routing.regionsServing(service, callerRegion)) from.set(r.at, (from.get(r.at) ?? 0) + share * r.share);
+        incoming.set(service.name, from);
       };
       const root = services.get(app.ingress.service);
       if (root) {
-        const targets = routing.targets(root, entry.region);
-        hops.push(makeHop('ingress', root.name, entry, root.locality, 1, targets));
-        reach(root.name, targets, 1);
+        hops.push(makeHop('ingress', root.name, entry, root.locality, 1, routing.targets(root, entry.region)));
+        reach(root, entry.region, 1);
       }
       for (const svc of order) {
         for (const [at, share] of incoming.get(svc.name) ?? []) {
@@ -304,9 +333,8 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
           for (const name of svc.calls) {
             const callee = services.get(name);
             if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
-            const targets = routing.targets(callee, from.region);
-            hops.push(makeHop(svc.name, name, from, callee.locality, share, targets));
-            reach(name, targets, share);
+            hops.push(makeHop(svc.name, name, from, callee.locality, share, routing.targets(callee, from.region)));
+            reach(callee, from.region, share);
           }
         }
       }

@@ -16,9 +16,22 @@ export function regionInfo(region: string): GcpRegion {
   return info;
 }
 
+/** Distances computed so far: routing asks for the same few region pairs thousands of times. */
+const distances = new Map<string, number>();
+
 /** Great-circle distance between two regions' locations, in whole kilometres. */
 export function regionDistanceKm(a: string, b: string): number {
   if (a === b) return 0;
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  let km = distances.get(key);
+  if (km === undefined) {
+    km = greatCircleKm(a, b);
+    distances.set(key, km);
+  }
+  return km;
+}
+
+function greatCircleKm(a: string, b: string): number {
   const p = regionInfo(a);
   const q = regionInfo(b);
   const rad = Math.PI / 180;
