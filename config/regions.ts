@@ -2,7 +2,10 @@
  * Distances between GCP regions, from where they are (gcp-regions.ts): what "nearest" means for
  * locality failover and for the ingress users enter at. Great-circle distance is a stand-in for
  * network latency that orders regions the way inter-region round-trip times do at continental
- * scale (São Paulo is nearer to South Carolina than to Frankfurt).
+ * scale (São Paulo is nearer to South Carolina than to Frankfurt). And the estimates FLEET.md and
+ * the diff show: a round trip between two regions (a model from distance, labelled as such: no
+ * per-pair table of GCP round trips was found to cite) and the egress class of traffic between
+ * them, each with its published source.
  */
 import { GCP_REGIONS, PRICE_GEOLOCATIONS_SOURCE, type GcpRegion } from './gcp-regions.ts';
 
