@@ -2,9 +2,12 @@
  * Distances between GCP regions, from where they are (gcp-regions.ts): what "nearest" means for
  * locality failover and for the ingress users enter at. Great-circle distance is a stand-in for
  * network latency that orders regions the way inter-region round-trip times do at continental
- * scale (São Paulo is nearer to South Carolina than to Frankfurt).
+ * scale (São Paulo is nearer to South Carolina than to Frankfurt). And the estimates FLEET.md and
+ * the diff show: a round trip between two regions (a model from distance, labelled as such: no
+ * per-pair table of GCP round trips was found to cite) and the egress class of traffic between
+ * them, each with its published source.
  */
-import { GCP_REGIONS, type GcpRegion } from './gcp-regions.ts';
+import { GCP_REGIONS, PRICE_GEOLOCATIONS_SOURCE, type GcpRegion } from './gcp-regions.ts';
 
 const EARTH_RADIUS_KM = 6371;
 
@@ -16,7 +19,7 @@ export function regionInfo(region: string): GcpRegion {
   return info;
 }
 
-/** Distances computed so far, by `a|b`: routing asks for the same few pairs many times over. */
+/** Distances computed so far: routing asks for the same few region pairs thousands of times. */
 const distances = new Map<string, number>();
 
 /** Great-circle distance between two regions' locations, in whole kilometres. */
@@ -25,27 +28,92 @@ export function regionDistanceKm(a: string, b: string): number {
   const key = a < b ? `${a}|${b}` : `${b}|${a}`;
   let km = distances.get(key);
   if (km === undefined) {
-    const p = regionInfo(a);
-    const q = regionInfo(b);
-    const rad = Math.PI / 180;
-    const dLat = (q.lat - p.lat) * rad;
-    const dLon = (q.lon - p.lon) * rad;
-    const h = Math.sin(dLat / 2) ** 2 + Math.cos(p.lat * rad) * Math.cos(q.lat * rad) * Math.sin(dLon / 2) ** 2;
-    km = Math.round(2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h)));
+    km = greatCircleKm(a, b);
     distances.set(key, km);
   }
   return km;
 }
 
+function greatCircleKm(a: string, b: string): number {
+  const p = regionInfo(a);
+  const q = regionInfo(b);
+  const rad = Math.PI / 180;
+  const dLat = (q.lat - p.lat) * rad;
+  const dLon = (q.lon - p.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(p.lat * rad) * Math.cos(q.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return Math.round(2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h)));
+}
+
 /** `candidates` ordered nearest first from `from`; ties by name, so the order is stable. */
 export function byDistanceFrom(from: string, candidates: Iterable<string>): string[] {
-  return [...new Set(candidates)]
-    .map((region) => ({ region, km: regionDistanceKm(from, region) }))
-    .sort((a, b) => a.km - b.km || a.region.localeCompare(b.region))
-    .map((r) => r.region);
+  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || a.localeCompare(b));
 }
 
 /** The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none. */
 export function nearestOtherRegion(from: string, candidates: Iterable<string>): string | undefined {
   return byDistanceFrom(from, [...candidates].filter((r) => r !== from))[0];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Estimates: round-trip time and egress class between two regions
+
+/** A published page an estimate rests on. */
+export interface EstimateSource {
+  readonly title: string;
+  readonly url: string;
+  /** The day the page was read (its figures may change later). */
+  readonly read: string;
+}
+
+/**
+ * Light in optical fibre covers about 200 km per millisecond (refractive index ≈ 1.5, so ≈ 2/3 of
+ * c); a round trip crosses the distance twice.
+ */
+export const FIBRE_KM_PER_MS = 200;
+/**
+ * Fibre routes are longer than the great circle (coasts, cable landings, terrestrial detours).
+ * An assumption, not a measurement: 1.5 is a round middle of the usual rules of thumb; measured
+ * routes that detour (São Paulo → Europe runs through North America) are slower still.
+ */
+export const ROUTE_FACTOR = 1.5;
+
+/** Same-region round trips: Google documents "<1ms in the 95th percentile"; counted as 0 here. */
+export const SAME_REGION_RTT_SOURCE: EstimateSource = {
+  title: 'Google Cloud, "Best practices for Compute Engine regions selection": locations within regions tend to have round-trip network latencies of <1ms in the 95th percentile',
+  url: 'https://cloud.google.com/solutions/best-practices-compute-engine-region-selection',
+  read: '2026-11-27',
+};
+
+/** How inter-region traffic is billed: per direction, as egress at its source, by source and destination. */
+export const INTER_REGION_EGRESS_SOURCE: EstimateSource = {
+  title: 'Google Cloud, "Virtual Private Cloud pricing": VM-VM data transfer between regions (each direction is egress at its source; inter-region pricing)',
+  url: 'https://cloud.google.com/vpc/pricing',
+  read: '2026-11-27',
+};
+
+export { PRICE_GEOLOCATIONS_SOURCE };
+
+/**
+ * Estimated round-trip time between two regions, in whole milliseconds: great-circle distance ×
+ * ROUTE_FACTOR, there and back, at FIBRE_KM_PER_MS. 0 within a region. A model, not a
+ * measurement: it orders paths and sizes their differences; real RTTs vary with routing.
+ */
+export function estimatedRttMs(a: string, b: string): number {
+  return Math.round((2 * regionDistanceKm(a, b) * ROUTE_FACTOR) / FIBRE_KM_PER_MS);
+}
+
+/**
+ * Price class of traffic from region `a` to region `b`: `none` within a region (no inter-region
+ * charge), `continent` between regions of one pricing geolocation, `intercontinental` between two
+ * (the dearest class). Google prices each pair by source and destination; the classes are what
+ * a reviewer compares, the page has the current price per GiB.
+ */
+export type EgressClass = 'none' | 'continent' | 'intercontinental';
+
+export function egressClass(a: string, b: string): EgressClass {
+  if (a === b) return 'none';
+  return regionInfo(a).continent === regionInfo(b).continent ? 'continent' : 'intercontinental';
+}
+
+/** Rank of an egress class, cheapest first (for "the dearest class of a call"). */
+export const EGRESS_RANK: Readonly<Record<EgressClass, number>> = { none: 0, continent: 1, intercontinental: 2 };

@@ -1,10 +1,10 @@
 /**
- * npm run diff -- [--base REF] [--format text|markdown] [--config FILE]
+ * npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
  * What a change does to the fleet, per cluster and Flux layer, object by object (see README and
  * DESIGN.md § CLI contract). Exit codes follow `git diff --exit-code`: 0 no change, 1 changes, 2 error.
  */
 import { relative, resolve, sep } from 'node:path';
-import { requestPaths, type RequestPath } from '../clusters/overview.ts';
+import { requestPaths, type RequestPath } from '../clusters/routing.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
@@ -15,13 +15,15 @@ import { diffRendered, hasChanges } from './review/fleet-diff.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { checkoutTo, existsAt, GitRefError, repoRoot, resolveCommit } from './review/git-ref.ts';
 
-const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE]
+const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
 
 Shows what a change does to the fleet: renders the fleet file as it is in REF and as it
 is in the working tree, and compares the two renders per cluster and Flux layer, object
 by object: objects added and removed, and changed fields as paths with old → new values
-(HelmRelease values included). Changes to dist/FLEET.md are listed as "overview",
-with the request paths whose cross-region hops change.
+(HelmRelease values included). A change that is the same in several clusters is shown
+once, with the clusters that make it. Changes to dist/FLEET.md are listed as "overview",
+with the request paths whose cross-region hops, estimated added latency or
+intercontinental calls change.
 
 Only config comes from REF: the fleet file and the app definitions it names. Both sides
 are rendered with the working tree's code, so a change to the code itself is not what
@@ -29,8 +31,11 @@ this shows (for that, run npm run synth and look at git diff -- dist).
 
 Options:
   -b, --base REF       git revision to compare against (default: HEAD)
-  -f, --format FORMAT  text (default) or markdown: a PR comment that starts with the
-                       hidden marker <!-- meshfleet-diff -->
+  -f, --format FORMAT  text (default; the full report) or markdown: a PR comment that
+                       starts with the hidden marker <!-- meshfleet-diff --> and is cut
+                       to fit GitHub's 65,536 characters, biggest changes first
+  -r, --report-url URL where the full report is (markdown only): the comment links it
+                       when it is cut (default: it says to run npm run diff)
   -c, --config FILE    fleet file (default: ${DEFAULT_FLEET_FILE}); the same path is read
                        from REF. If it does not exist there, everything is "added".
   -h, --help           show this help
@@ -46,6 +51,7 @@ await runMain(async () => {
     base: { type: 'string', short: 'b' },
     format: { type: 'string', short: 'f' },
     config: { type: 'string', short: 'c' },
+    'report-url': { type: 'string', short: 'r' },
   }, USAGE);
   const format = args.format ?? 'text';
   if (format !== 'text' && format !== 'markdown') {
@@ -76,7 +82,7 @@ await runMain(async () => {
     }
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
     const labels = { base, head: 'working tree', config };
-    process.stdout.write(format === 'markdown' ? formatMarkdown(diff, labels) : formatText(diff, labels));
+    process.stdout.write(format === 'markdown' ? formatMarkdown(diff, labels, { reportUrl: args['report-url'] }) : formatText(diff, labels));
     return hasChanges(diff) ? 1 : 0;
   } catch (err) {
     if (!(err instanceof Reported)) process.stderr.write(`error: ${(err as Error).message}\n`);

@@ -1,16 +1,21 @@
 /**
- * dist/FLEET.md: the topology diagram (clusters by region, control-plane links, workloads, ingress
- * points), the placement table, and the request paths under locality routing with their
- * cross-region hops — for the default fleet and the global-frontends example.
+ * dist/FLEET.md: the topology diagram (one node per cluster, control-plane and cross-region call
+ * edges), the placement table, the request paths with their latency and egress estimates, and the
+ * region-failure section — for the default fleet, the examples and synthetic fleets. Routing
+ * itself is tested in routing.test.ts; this is what FLEET.md renders of it.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { clustersServing, renderOverview, requestPaths, type Hop } from '../clusters/overview.ts';
-import type { Fleet } from '../config/model.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, render } from './helpers.ts';
+import { renderOverview } from '../clusters/overview.ts';
+import { loadFleet } from '../config/load.ts';
+import { estimatedRttMs } from '../config/regions.ts';
+import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
+import { DEFAULT_FLEET, EXAMPLES, ROOT, render, tempDir } from './helpers.ts';
 
 const GLOBAL_FRONTENDS = join(ROOT, 'config/examples/global-frontends.yaml');
+const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
+const RTT = estimatedRttMs('europe-west3', 'southamerica-east1');
 const overviewOf = (file: string): string => render(file).rendered.files.get('FLEET.md')!;
 
 /** The lines of a Markdown section, from its heading to the next heading of the same level or above. */
@@ -23,173 +28,149 @@ function section(md: string, heading: string): string[] {
   return lines.slice(start, end === -1 ? undefined : end);
 }
 
-const hop = (caller: string, callee: string, from: string, servedBy: string[], locality: Hop['locality'], crossRegion: Hop['crossRegion']): Hop =>
-  ({ caller, callee, from, servedBy, locality, crossRegion });
-
 describe('FLEET.md request paths: default fleet', () => {
-  const { fleet } = render(DEFAULT_FLEET);
+  const md = overviewOf(DEFAULT_FLEET);
 
-  const DEFAULT_HOPS_FROM_FRANKFURT = [
-    hop('ingress', 'productpage', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-    hop('productpage', 'details', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-    hop('productpage', 'reviews', 'frankfurt', ['frankfurt', 'saopaulo'], 'spread', 'some'),
-    hop('reviews', 'ratings', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-    hop('reviews', 'ratings', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
-  ];
-
-  test('users near frankfurt: productpage and details local, reviews spread to saopaulo, saopaulo\'s reviews-v3 crosses back for ratings', () => {
-    assert.deepEqual(requestPaths(fleet)[0], {
-      app: 'bookinfo',
-      users: 'frankfurt',
-      entry: 'frankfurt',
-      hops: [hop('users', 'ingress', 'frankfurt', ['frankfurt'], 'nearest', 'no'), ...DEFAULT_HOPS_FROM_FRANKFURT],
-      crossRegionHops: 2,
-    });
-  });
-
-  test('users near saopaulo: no ingress there, so the first hop crosses the Atlantic to frankfurt (the seed\'s pain)', () => {
-    assert.deepEqual(requestPaths(fleet)[1], {
-      app: 'bookinfo',
-      users: 'saopaulo',
-      entry: 'frankfurt',
-      hops: [hop('users', 'ingress', 'saopaulo', ['frankfurt'], 'nearest', 'yes'), ...DEFAULT_HOPS_FROM_FRANKFURT],
-      crossRegionHops: 3,
-    });
-  });
-
-  test('the tables say so', () => {
-    const md = overviewOf(DEFAULT_FLEET);
+  test('the summary table: entry, hops, cross-region hops, estimated added latency and intercontinental calls per region of users', () => {
     const paths = section(md, '## Request paths');
     assert.ok(paths.includes('Entry points: the ingress gateway of frankfurt, each on its own address; users are assumed to reach the nearest one.'));
-    assert.ok(paths.includes('| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 6 | 2 |'));
-    assert.ok(paths.includes('| saopaulo (southamerica-east1) | **frankfurt (europe-west3)** | bookinfo | 6 | 3 |'));
-    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 6), [
-      '| users → ingress | saopaulo | frankfurt ingress gateway | nearest | **yes** (frankfurt) |',
-      '| ingress → productpage | frankfurt | frankfurt (v1) | prefer-local | no |',
-    ]);
-    assert.deepEqual(section(md, '### `bookinfo`: users near frankfurt (europe-west3)'), [
-      '### `bookinfo`: users near frankfurt (europe-west3)',
+    assert.ok(paths.includes('| users near | first hop lands in | app | hops | cross-region hops | est. added latency | intercontinental calls |'));
+    // Frankfurt: a third of reviews calls go to São Paulo, and those come back for ratings.
+    assert.ok(paths.includes(`| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 6 | 2 | ≈ ${Math.round((2 * RTT) / 3)} ms | 2 |`), paths.join('\n'));
+    // São Paulo: the Atlantic crossing to the ingress comes first.
+    assert.ok(paths.includes(`| saopaulo (southamerica-east1) | **frankfurt (europe-west3)** | bookinfo | 6 | 3 | ≈ ${Math.round(RTT + (2 * RTT) / 3)} ms | 2 |`));
+    assert.ok(paths.includes('- bookinfo: productpage → reviews, frankfurt → saopaulo (requests of users near frankfurt, saopaulo)'));
+    assert.ok(paths.includes('- bookinfo: reviews → ratings, saopaulo → frankfurt (requests of users near frankfurt, saopaulo)'));
+  });
+
+  test('hop by hop: shares of a spread call, the round trip of each hop and its egress class', () => {
+    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)'), [
+      '### `bookinfo`: users near saopaulo (southamerica-east1)',
       '',
-      '| call | from | served by | routing | cross-region |',
-      '|---|---|---|---|---|',
-      '| users → ingress | frankfurt | frankfurt ingress gateway | nearest | no |',
-      '| ingress → productpage | frankfurt | frankfurt (v1) | prefer-local | no |',
-      '| productpage → details | frankfurt | frankfurt (v1) | prefer-local | no |',
-      '| productpage → reviews | frankfurt | any of frankfurt (v1, v2), saopaulo (v3) | spread | **some requests** (saopaulo) |',
-      '| reviews → ratings | frankfurt | frankfurt (v1) | prefer-local | no |',
-      '| reviews → ratings | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) |',
+      '| call | from | served by | routing | cross-region | est. round trip | egress |',
+      '|---|---|---|---|---|--:|---|',
+      `| users → ingress | saopaulo | frankfurt ingress gateway | nearest | **yes** (frankfurt) | ≈ ${RTT} ms | none |`,
+      '| ingress → productpage | frankfurt | frankfurt (v1) | prefer-local | no | 0 ms | none |',
+      '| productpage → details | frankfurt | frankfurt (v1) | prefer-local | no | 0 ms | none |',
+      `| productpage → reviews | frankfurt | any of frankfurt (v1, v2) 67%, saopaulo (v3) 33% | spread | **some requests** (saopaulo) | ≈ ${Math.round(RTT / 3)} ms (mean) | **intercontinental** |`,
+      '| reviews → ratings | frankfurt (67% of requests) | frankfurt (v1) | prefer-local | no | 0 ms | none |',
+      `| reviews → ratings | saopaulo (33% of requests) | frankfurt (v1) | prefer-local | **yes** (frankfurt) | ≈ ${RTT} ms | **intercontinental** |`,
       '',
-      '2 cross-region hops of 6.',
+      `3 cross-region hops of 6; estimated added latency ≈ ${Math.round(RTT + (2 * RTT) / 3)} ms per request.`,
       '',
     ]);
   });
 
-  test('topology: clusters grouped by region, workloads per cluster, ingress point, control-plane link', () => {
-    const diagram = section(overviewOf(DEFAULT_FLEET), '## Topology').join('\n');
+  test('the estimates say how they are made and cite their sources with the date read', () => {
+    const note = section(md, '### How the estimates are made').join('\n');
+    assert.match(note, /^Estimates, not measurements\. Round trip between two regions: great-circle distance .* × 1\.5 .*assumed route factor.* at 200 km\/ms/m);
+    for (const url of ['https://cloud.google.com/solutions/best-practices-compute-engine-region-selection', 'https://cloud.google.com/network-tiers/pricing', 'https://cloud.google.com/vpc/pricing']) {
+      assert.match(note, new RegExp(`<${url.replace(/[./]/g, '\\$&')}> \\(read \\d{4}-\\d{2}-\\d{2}\\)`), url);
+    }
+  });
+
+  test('if a region fails: a row for every region, then who serves each region\'s users', () => {
+    const failure = section(md, '## If a region fails');
+    assert.ok(failure.includes('| europe-west3 | frankfurt | saopaulo: proxies keep their last config; no updates, no sidecar injection | nowhere: no healthy ingress | none | users near frankfurt: no path (no healthy ingress) |'), failure.join('\n'));
+    assert.ok(failure.includes(`| southamerica-east1 | saopaulo | no other cluster affected | frankfurt | none | no rise |`), failure.join('\n'));
+    assert.deepEqual(section(md, '### southamerica-east1 down (saopaulo)').slice(4, 6), [
+      `| frankfurt (europe-west3) | bookinfo | frankfurt (europe-west3) | europe-west3 | ≈ ${Math.round((2 * RTT) / 3)} ms → 0 ms | none |`,
+      `| saopaulo (southamerica-east1) | bookinfo | frankfurt (europe-west3) | europe-west3 | ≈ ${Math.round(RTT + (2 * RTT) / 3)} ms → ≈ ${RTT} ms | none |`,
+    ]);
+  });
+
+  test('topology: one node per cluster with role, region, Istio pieces and workloads; users to their entry; calls thick, control plane dashed, all labelled', () => {
+    const diagram = section(md, '## Topology').join('\n');
     assert.ok(diagram.includes([
-      '  subgraph region_europe_west3["europe-west3"]',
-      '    subgraph cluster_frankfurt["frankfurt: primary, istiod"]',
-      '      frankfurt_ingress{{"ingress gateway"}}',
-      '      frankfurt_eastwest{{"east-west gateway<br/>10.10.15.250"}}',
-      '      frankfurt_bookinfo["bookinfo<br/>productpage-v1 ×1<br/>details-v1 ×1<br/>ratings-v1 ×1<br/>reviews-v1 ×1<br/>reviews-v2 ×1"]',
-      '    end',
-      '  end',
-      '  subgraph region_southamerica_east1["southamerica-east1"]',
-      '    subgraph cluster_saopaulo["saopaulo: remote of frankfurt"]',
-      '      saopaulo_bookinfo["bookinfo<br/>reviews-v3 ×1"]',
-      '    end',
-      '  end',
-      '  frankfurt_users(("users near frankfurt")) --> frankfurt_ingress',
+      '```mermaid',
+      'flowchart LR',
+      '  cluster_frankfurt["<b>frankfurt</b> · primary<br/>europe-west3 · Frankfurt<br/>istiod · ingress gateway<br/>east-west gateway 10.10.15.250<br/><i>bookinfo</i><br/>productpage-v1 ×1<br/>details-v1 ×1<br/>ratings-v1 ×1<br/>reviews-v1 ×1<br/>reviews-v2 ×1"]',
+      '  cluster_saopaulo["<b>saopaulo</b> · remote of frankfurt<br/>southamerica-east1 · Osasco<br/><i>bookinfo</i><br/>reviews-v3 ×1"]',
+      '  frankfurt_users(("users near frankfurt")) --> cluster_frankfurt',
       // No ingress in São Paulo: its users are drawn crossing to Frankfurt's.
-      '  saopaulo_users(("users near saopaulo")) --> frankfurt_ingress',
-      '  frankfurt_ingress -- "productpage" --> frankfurt_bookinfo',
-      '  cluster_frankfurt -- "control plane" --> cluster_saopaulo',
+      '  saopaulo_users(("users near saopaulo")) --> cluster_frankfurt',
+      '  cluster_frankfurt == "calls reviews" ==> cluster_saopaulo',
+      '  cluster_saopaulo == "calls ratings" ==> cluster_frankfurt',
+      '  cluster_frankfurt -. "control plane" .-> cluster_saopaulo',
+      '```',
     ].join('\n')), diagram);
   });
 
   test('the placement table and the traffic locality line', () => {
-    const app = section(overviewOf(DEFAULT_FLEET), '## App `bookinfo` (namespace `bookinfo`)');
+    const app = section(md, '## App `bookinfo` (namespace `bookinfo`)');
     assert.ok(app.includes('| reviews-v3 |  | 1 |'));
     assert.ok(app.includes('| productpage-v1 | 1 |  |'));
     assert.ok(app.includes('Traffic locality — `prefer-local`: productpage, details, ratings; `spread`: reviews.'));
   });
 });
 
-describe('FLEET.md request paths: global-frontends example', () => {
-  const { fleet } = render(GLOBAL_FRONTENDS);
+describe('FLEET.md: global-frontends example', () => {
+  const md = overviewOf(GLOBAL_FRONTENDS);
 
-  test('frankfurt users stay in frankfurt; são paulo users are served productpage and reviews (v3) locally, details and ratings from frankfurt', () => {
-    assert.deepEqual(requestPaths(fleet), [
-      {
-        app: 'bookinfo',
-        users: 'frankfurt',
-        entry: 'frankfurt',
-        hops: [
-          hop('users', 'ingress', 'frankfurt', ['frankfurt'], 'nearest', 'no'),
-          hop('ingress', 'productpage', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-          hop('productpage', 'details', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-          hop('productpage', 'reviews', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-          hop('reviews', 'ratings', 'frankfurt', ['frankfurt'], 'prefer-local', 'no'),
-        ],
-        crossRegionHops: 0,
-      },
-      {
-        app: 'bookinfo',
-        users: 'saopaulo',
-        entry: 'saopaulo',
-        hops: [
-          hop('users', 'ingress', 'saopaulo', ['saopaulo'], 'nearest', 'no'),
-          hop('ingress', 'productpage', 'saopaulo', ['saopaulo'], 'prefer-local', 'no'),
-          hop('productpage', 'details', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
-          hop('productpage', 'reviews', 'saopaulo', ['saopaulo'], 'prefer-local', 'no'),
-          hop('reviews', 'ratings', 'saopaulo', ['frankfurt'], 'prefer-local', 'yes'),
-        ],
-        crossRegionHops: 2,
-      },
+  test('São Paulo users enter in São Paulo, and pay two intercontinental calls for details and ratings', () => {
+    const summary = section(md, '## Request paths');
+    assert.ok(summary.includes('| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 5 | 0 | 0 ms | 0 |'));
+    assert.ok(summary.includes(`| saopaulo (southamerica-east1) | saopaulo (southamerica-east1) | bookinfo | 5 | 2 | ≈ ${2 * RTT} ms | 2 |`), summary.join('\n'));
+    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 9), [
+      '| users → ingress | saopaulo | saopaulo ingress gateway | nearest | no | 0 ms | none |',
+      '| ingress → productpage | saopaulo | saopaulo (v1) | prefer-local | no | 0 ms | none |',
+      `| productpage → details | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) | ≈ ${RTT} ms | **intercontinental** |`,
+      '| productpage → reviews | saopaulo | saopaulo (v3) | prefer-local | no | 0 ms | none |',
+      `| reviews → ratings | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) | ≈ ${RTT} ms | **intercontinental** |`,
     ]);
+    assert.ok(summary.includes('Entry point: the global entry (bookinfo.example.com, address `bookinfo-global-ip`) in front of the ingress gateways of frankfurt, saopaulo: Google\'s load balancer sends each user to the nearest healthy one.'));
   });
 
-  test('the tables say so, and both ingress points are drawn', () => {
-    const md = overviewOf(GLOBAL_FRONTENDS);
-    const summary = section(md, '## Request paths');
-    assert.ok(summary.includes('| frankfurt (europe-west3) | frankfurt (europe-west3) | bookinfo | 5 | 0 |'));
-    assert.ok(summary.includes('| saopaulo (southamerica-east1) | saopaulo (southamerica-east1) | bookinfo | 5 | 2 |'), 'a São Paulo user\'s first hop is in São Paulo');
-    assert.deepEqual(section(md, '### `bookinfo`: users near saopaulo (southamerica-east1)').slice(4, 9), [
-      '| users → ingress | saopaulo | saopaulo ingress gateway | nearest | no |',
-      '| ingress → productpage | saopaulo | saopaulo (v1) | prefer-local | no |',
-      '| productpage → details | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) |',
-      '| productpage → reviews | saopaulo | saopaulo (v3) | prefer-local | no |',
-      '| reviews → ratings | saopaulo | frankfurt (v1) | prefer-local | **yes** (frankfurt) |',
-    ]);
-    // The example has a global entry: one anycast address in front of both ingress gateways.
-    assert.ok(md.includes('  global_entry --> frankfurt_ingress\n  global_entry --> saopaulo_ingress\n'));
-    assert.ok(md.includes('  saopaulo_ingress -- "productpage" --> saopaulo_bookinfo\n'));
-    assert.ok(summary.includes('Entry point: the global entry (bookinfo.example.com, address `bookinfo-global-ip`) in front of the ingress gateways of frankfurt, saopaulo: Google\'s load balancer sends each user to the nearest healthy one.'));
+  test('the global entry is drawn in front of both ingress clusters', () => {
+    assert.ok(md.includes('  users(("users")) --> global_entry[/"global entry<br/>bookinfo.example.com"/]\n  global_entry --> cluster_frankfurt\n  global_entry --> cluster_saopaulo\n'));
+    assert.ok(md.includes('  cluster_saopaulo == "calls details, ratings" ==> cluster_frankfurt\n'));
   });
 });
 
-describe('clustersServing: locality routing', () => {
-  const { fleet } = render(DEFAULT_FLEET);
-  const app = fleet.apps[0]!;
-  const svc = (name: string) => app.services.find((s) => s.name === name)!;
-  const cluster = (name: string) => fleet.clusters.find((c) => c.name === name)!;
+/** The Mermaid block's edge lines, and whether any edge ends on a subgraph. */
+function mermaidOf(md: string): { nodes: string[]; edges: string[]; subgraphs: string[] } {
+  const block = md.slice(md.indexOf('```mermaid\n') + 11, md.indexOf('```', md.indexOf('```mermaid\n') + 11)).split('\n');
+  const subgraphs = block.filter((l) => l.trim().startsWith('subgraph ')).map((l) => l.trim().split(/[ [\]]/)[1]!);
+  const edges = block.filter((l) => /-->|==>|-\.|\.->/.test(l));
+  const nodes = block.filter((l) => /^ +cluster_\w+\["/.test(l)).map((l) => l.trim().split('[')[0]!);
+  return { nodes, edges, subgraphs };
+}
 
-  test('prefer-local without a local endpoint: the failover region when it has one, else the nearest region that does', () => {
-    // Three regions: iowa (us-central1) is saopaulo's failover region, but runs no ratings.
-    const iowa = { ...cluster('saopaulo'), name: 'iowa', region: 'us-central1' };
-    const threeRegions: Fleet = { ...fleet, clusters: [...fleet.clusters, iowa] };
-    assert.deepEqual(clustersServing(threeRegions, app, svc('ratings'), cluster('saopaulo')), ['frankfurt']);
-    const withIowaRatings = { ...app, placements: [...app.placements, { ...app.placements.find((p) => p.workload.name === 'ratings-v1')!, cluster: 'iowa' }] };
-    assert.deepEqual(clustersServing(threeRegions, withIowaRatings, svc('ratings'), cluster('saopaulo')), ['iowa']);
-    assert.deepEqual(clustersServing(threeRegions, withIowaRatings, svc('ratings'), cluster('frankfurt')), ['frankfurt']);
+describe('FLEET.md topology stays readable at 2, 3 and 8 clusters', () => {
+  const eight = loadFleet(writeSyntheticFleet(join(tempDir(), 'eight'), { clusters: 8, services: 4 }));
+  const cases = [['default (2)', render(DEFAULT_FLEET).fleet], ['three-regions (3)', render(THREE_REGIONS).fleet], ['synthetic (8)', eight]] as const;
+
+  for (const [name, fleet] of cases) {
+    test(`${name}: one node per cluster, every edge between two nodes (none ends on a box), every control-plane and call edge labelled`, () => {
+      const { nodes, edges, subgraphs } = mermaidOf(renderOverview(fleet));
+      assert.deepEqual(nodes, fleet.clusters.map((c) => `cluster_${c.name.replace(/[^A-Za-z0-9]/g, '_')}`));
+      for (const e of edges) for (const box of subgraphs) assert.ok(!new RegExp(`(^|\\s)${box}(\\s|$)`).test(e.trim()), `${e} ends on ${box}`);
+      const remotes = fleet.clusters.filter((c) => c.role === 'remote');
+      assert.equal(edges.filter((e) => e.includes('-. "control plane" .->')).length, remotes.length);
+      for (const e of edges.filter((x) => x.includes('==>'))) assert.match(e, /== "calls [^"]+" ==>/);
+    });
+  }
+
+  test('three regions: Virginia\'s front end calls reviews in both other regions; São Paulo\'s users go to Virginia', () => {
+    const { edges } = mermaidOf(overviewOf(THREE_REGIONS));
+    assert.ok(edges.includes('  saopaulo_users(("users near saopaulo")) --> cluster_virginia'));
+    assert.ok(edges.includes('  cluster_virginia == "calls reviews" ==> cluster_frankfurt'));
+    assert.ok(edges.includes('  cluster_virginia == "calls reviews" ==> cluster_saopaulo'));
+    assert.equal(edges.filter((e) => e.includes('control plane')).length, 2, 'one control-plane edge per remote, not merged');
   });
 
-  test('a workload scaled to 0 serves nothing; per-version weights pick per version', () => {
-    const noRatings = { ...app, placements: app.placements.map((p) => (p.workload.name === 'ratings-v1' ? { ...p, replicas: 0 } : p)) };
-    assert.deepEqual(clustersServing(fleet, noRatings, svc('ratings'), cluster('frankfurt')), []);
-    const local = { ...svc('reviews'), locality: 'prefer-local' as const };
-    assert.deepEqual(clustersServing(fleet, app, local, cluster('frankfurt')), ['frankfurt']);
-    assert.deepEqual(clustersServing(fleet, app, { ...local, weights: { v1: 50, v3: 50 } }, cluster('frankfurt')), ['frankfurt', 'saopaulo']);
+  test('8 regions: a spread service is named once in a note, not drawn between every pair of clusters', () => {
+    const md = renderOverview(eight);
+    assert.ok(md.includes('  spread_calls[/"spread over every cluster that runs them:<br/>shop/svc-01"/]'), md);
+    assert.equal(mermaidOf(md).edges.filter((e) => e.includes('calls svc-01')).length, 0);
+  });
+
+  test('a region with several clusters is a box around their nodes', () => {
+    const { fleet } = render(DEFAULT_FLEET);
+    const two = { ...fleet, clusters: fleet.clusters.map((c) => ({ ...c, region: 'europe-west3' })) };
+    const { subgraphs, nodes } = mermaidOf(renderOverview(two));
+    assert.deepEqual(subgraphs, ['region_europe_west3']);
+    assert.deepEqual(nodes, ['cluster_frankfurt', 'cluster_saopaulo']);
   });
 });
 
@@ -198,7 +179,8 @@ describe('FLEET.md is deterministic and reviewable', () => {
     test(file.replace(ROOT, ''), () => {
       const { fleet } = render(file);
       assert.equal(renderOverview(fleet), renderOverview(fleet));
-      assert.doesNotMatch(renderOverview(fleet), /\d{4}-\d{2}-\d{2}/, 'no dates');
+      // The only dates are the fixed days the estimates' sources were read: nothing from a clock.
+      assert.doesNotMatch(renderOverview(fleet).replace(/\(read \d{4}-\d{2}-\d{2}\)/g, ''), /\d{4}-\d{2}-\d{2}/, 'no dates');
       assert.equal(renderOverview(fleet), overviewOf(file), 'synth writes the same text');
     });
   }
@@ -207,7 +189,7 @@ describe('FLEET.md is deterministic and reviewable', () => {
     const { fleet } = render(DEFAULT_FLEET);
     assert.equal(fleet.globalEntry, undefined);
     const md = renderOverview({ ...fleet, globalEntry: { configCluster: 'frankfurt', servingClusters: ['frankfurt'], hostnames: ['shop.example.com'], address: 'meshfleet-global', backendTimeoutSec: 30 } });
-    assert.ok(md.includes('  users(("users")) --> global_entry[/"global entry<br/>shop.example.com"/]\n  global_entry --> frankfurt_ingress\n'));
+    assert.ok(md.includes('  users(("users")) --> global_entry[/"global entry<br/>shop.example.com"/]\n  global_entry --> cluster_frankfurt\n'));
     assert.equal(md.includes('frankfurt_users'), false);
   });
 });

@@ -43,7 +43,8 @@ describe('diff CLI', () => {
   test('--help says what is compared, that code comes from the working tree, and the exit codes', () => {
     const r = runDiff(['--help'], ROOT);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^Usage: npm run diff -- \[--base REF\] \[--format text\|markdown\] \[--config FILE\]/);
+    assert.match(r.stdout, /^Usage: npm run diff -- \[--base REF\] \[--format text\|markdown\] \[--config FILE\] \[--report-url URL\]/);
+    assert.match(r.stdout, /-r, --report-url URL/);
     assert.match(r.stdout, /rendered with the working tree's code/);
     assert.match(r.stdout, /Exit codes: 0 no change, 1 changes, 2 error/);
   });
@@ -64,7 +65,10 @@ describe('diff CLI', () => {
     const md = runDiff(['--format', 'markdown'], changed);
     assert.equal(md.status, 1);
     assert.ok(md.stdout.startsWith(`${COMMENT_MARKER}\n`));
-    assert.match(md.stdout, /<details><summary><b>saopaulo<\/b>: 1 added, 1 changed, 0 removed<\/summary>/);
+    assert.match(md.stdout, /\n\*\*saopaulo\*\*\n\n```diff\n@@ apps @@\n~ Deployment bookinfo\/reviews-v3\n/);
+    const cut = runDiff(['--format', 'markdown', '--report-url', 'https://example.com/run/1'], changed);
+    assert.equal(cut.status, 1);
+    assert.equal(cut.stdout, md.stdout, 'a comment that fits needs no pointer');
   });
 
   test('an unknown revision: exit 2 and says which', () => {

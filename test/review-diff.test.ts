@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments, stringify } from 'yaml';
-import { requestPaths } from '../clusters/overview.ts';
+import { requestPaths } from '../clusters/routing.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import { diffRendered, hasChanges } from '../scripts/review/fleet-diff.ts';
@@ -17,6 +17,7 @@ import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
 import { DEFAULT_FLEET, ROOT, render, tempDir } from './helpers.ts';
 
 const GLOBAL_FRONTENDS = join(ROOT, 'config/examples/global-frontends.yaml');
+const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
 
 const LABELS = { base: 'base', head: 'head', config: 'fleet.yaml' };
 
@@ -104,7 +105,8 @@ describe('diffRendered: a known change gives a known report', () => {
   test('reviews-v3 scaled to 2 with a new pod annotation: exact text report', () => {
     const diff = diffRendered(base, knownChange());
     assert.equal(hasChanges(diff), true);
-    assert.deepEqual(formatText(diff, LABELS).split('\n'), [
+    const text = formatText(diff, LABELS).split('\n');
+    assert.deepEqual(text.slice(0, text.indexOf('overview (FLEET.md)') + 3), [
       'meshfleet diff: base → head (fleet.yaml)',
       'saopaulo: 1 added, 1 changed, 0 removed',
       'unchanged: frankfurt',
@@ -119,22 +121,20 @@ describe('diffRendered: a known change gives a known report', () => {
       '',
       'overview (FLEET.md)',
       '  @@ ## Topology @@',
-      '  -       saopaulo_bookinfo["bookinfo<br/>reviews-v3 ×1"]',
-      '  +       saopaulo_bookinfo["bookinfo<br/>reviews-v3 ×2"]',
-      '  @@ ## App `bookinfo` (namespace `bookinfo`) @@',
-      '  - | reviews-v3 |  | 1 |',
-      '  + | reviews-v3 |  | 2 |',
-      '',
+      '  -   cluster_saopaulo["<b>saopaulo</b> · remote of frankfurt<br/>southamerica-east1 · Osasco<br/><i>bookinfo</i><br/>reviews-v3 ×1"]',
     ]);
+    // Two pods of reviews-v3 take half the spread reviews calls: the latency estimates move too.
+    assert.ok(text.includes('  @@ ### `bookinfo`: users near frankfurt (europe-west3) @@'), text.join('\n'));
   });
 
-  test('Markdown: marker first, a summary table, one <details> per changed cluster with a diff block', () => {
+  test('Markdown: marker first, a summary line and table, a small change open (no click), FLEET.md collapsed, no footer', () => {
     const md = formatMarkdown(diffRendered(base, knownChange()), LABELS);
     assert.ok(md.startsWith(`${COMMENT_MARKER}\n### meshfleet diff\n`));
+    assert.ok(md.includes('The fleet rendered from `fleet.yaml`, `base` → head: **1 of 2 clusters change** (objects: 1 added, 1 changed, 0 removed); FLEET.md changes.\n'), md);
     assert.ok(md.includes('| cluster | added | changed | removed |\n|---|--:|--:|--:|\n| **saopaulo** | 1 | 1 | 0 |\n'));
     assert.ok(md.includes('Unchanged: frankfurt.'));
     assert.ok(md.includes([
-      '<details><summary><b>saopaulo</b>: 1 added, 1 changed, 0 removed</summary>',
+      '**saopaulo**',
       '',
       '```diff',
       '@@ apps @@',
@@ -145,10 +145,35 @@ describe('diffRendered: a known change gives a known report', () => {
       '+ PodDisruptionBudget bookinfo/reviews-v3',
       '```',
       '',
-      '</details>',
     ].join('\n')), md);
-    assert.ok(md.includes('<details><summary><b>overview</b>: FLEET.md'));
+    assert.ok(md.includes('<details><summary><b>FLEET.md</b> (topology, placement, request paths, region failure)</summary>'));
+    assert.equal(md.includes('<details><summary><b>saopaulo'), false, 'a small change is not behind a click');
+    assert.equal(md.includes('exit 0 no change'), false, 'no footer about exit codes');
     assert.equal(formatMarkdown(diffRendered(base, base), LABELS).includes('**No change** to any cluster'), true);
+  });
+
+  test('a change longer than openLines is one click away, its title still in view', () => {
+    const md = formatMarkdown(diffRendered(base, knownChange()), LABELS, { openLines: 3 });
+    assert.ok(md.includes('**saopaulo**\n\n<details><summary>2 object changes</summary>\n\n```diff\n@@ apps @@\n'), md);
+  });
+
+  test('the same change in several clusters is one entry naming them; text and Markdown', () => {
+    const fleet = render(DEFAULT_FLEET).fleet;
+    const diff = diffRendered(base, renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files);
+    const text = formatText(diff, LABELS);
+    assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, saopaulo\n  istiod\n    ~ HelmRelease istio-system/istiod\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
+    assert.equal(text.split('spec.values.global.meshID').length - 1, 1);
+    const md = formatMarkdown(diff, LABELS);
+    assert.ok(md.includes('**Same change in 2 clusters** (every cluster): frankfurt, saopaulo\n\n```diff\n@@ istiod @@\n~ HelmRelease istio-system/istiod\n'), md);
+  });
+
+  test('a shared change names the clusters where the same object changed differently', () => {
+    const { fleet, rendered } = render(THREE_REGIONS);
+    const path = 'clusters/saopaulo/istiod/istiod.yaml';
+    const head = editDocs(renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files, path, (docs) => docs.map((d) => (d.kind === 'HelmRelease' ? { ...d, spec: { ...d.spec, values: { ...d.spec.values, global: { ...d.spec.values.global, meshID: 'mesh3' } } } } : d)));
+    const text = formatText(diffRendered(rendered.files, head), LABELS);
+    assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, virginia; differs in: saopaulo\n'), text);
+    assert.ok(text.includes('\nsaopaulo\n  istiod\n'), 'a one-cluster entry is titled by its cluster alone');
   });
 
   test('HelmRelease values are compared field by field', () => {
@@ -159,20 +184,22 @@ describe('diffRendered: a known change gives a known report', () => {
     assert.ok(text.includes('  istiod\n    ~ HelmRelease istio-system/istiod\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
   });
 
-  test('request paths whose cross-region hops change are summarized (default fleet → global frontends)', () => {
+  test('request paths whose hops, estimated latency or intercontinental calls change are summarized (default fleet → global frontends)', () => {
     const before = render(DEFAULT_FLEET);
     const after = render(GLOBAL_FRONTENDS);
     const diff = diffRendered(base, after.rendered.files, { base: requestPaths(before.fleet), head: requestPaths(after.fleet) });
+    const ms = (paths: ReturnType<typeof requestPaths>, users: string) => Math.round(paths.find((p) => p.users === users)!.addedMs);
+    const [b, a] = [requestPaths(before.fleet), requestPaths(after.fleet)];
     assert.deepEqual(diff.paths, [
-      { app: 'bookinfo', users: 'frankfurt', before: { hops: 6, crossRegion: 2 }, after: { hops: 5, crossRegion: 0 } },
-      // The São Paulo user's first hop moves from Frankfurt to São Paulo.
-      { app: 'bookinfo', users: 'saopaulo', before: { hops: 6, crossRegion: 3 }, after: { hops: 5, crossRegion: 2 } },
+      { app: 'bookinfo', users: 'frankfurt', region: 'europe-west3', before: { hops: 6, crossRegion: 2, addedMs: ms(b, 'frankfurt'), intercontinental: 2 }, after: { hops: 5, crossRegion: 0, addedMs: 0, intercontinental: 0 } },
+      // The São Paulo user's first hop moves from Frankfurt to São Paulo; details and ratings still cross.
+      { app: 'bookinfo', users: 'saopaulo', region: 'southamerica-east1', before: { hops: 6, crossRegion: 3, addedMs: ms(b, 'saopaulo'), intercontinental: 2 }, after: { hops: 5, crossRegion: 2, addedMs: ms(a, 'saopaulo'), intercontinental: 2 } },
     ]);
     const text = formatText(diff, LABELS);
-    assert.ok(text.includes('\nrequest path bookinfo, users near frankfurt: cross-region hops 2 of 6 → 0 of 5\nrequest path bookinfo, users near saopaulo: cross-region hops 3 of 6 → 2 of 5\n'), text);
+    assert.ok(text.includes(`\nrequest path bookinfo, users near saopaulo (southamerica-east1): cross-region hops 3 of 6 → 2 of 5, est. added latency ≈ ${ms(b, 'saopaulo')} ms → ≈ ${ms(a, 'saopaulo')} ms, intercontinental calls 2 → 2\n`), text);
     const md = formatMarkdown(diff, LABELS);
-    assert.ok(md.includes('| app | users near | before | after |\n|---|---|--:|--:|\n| bookinfo | frankfurt | 2 of 6 | 0 of 5 |\n| bookinfo | saopaulo | 3 of 6 | 2 of 5 |\n'), md);
-    assert.deepEqual(diffRendered(base, base, { base: requestPaths(before.fleet), head: requestPaths(before.fleet) }).paths, []);
+    assert.ok(md.includes(`| app | users near | cross-region hops | est. added latency | intercontinental calls |\n|---|---|--:|--:|--:|\n| bookinfo | frankfurt (europe-west3) | 2 of 6 → 0 of 5 | ≈ ${ms(b, 'frankfurt')} ms → 0 ms | 2 → 0 |\n`), md);
+    assert.deepEqual(diffRendered(base, base, { base: b, head: b }).paths, []);
   });
 
   test('a new cluster is all added; a removed one all removed', () => {
@@ -194,11 +221,13 @@ describe('diffRendered: a known change gives a known report', () => {
     assert.equal(hasChanges(diff), true);
   });
 
-  test('Markdown stays under the comment limit: long values are cut, extra sections left out', () => {
+  test('Markdown stays under the comment limit: long values are cut, what does not fit is named and left out', () => {
     const head = editDocs(base, 'clusters/frankfurt/apps/bookinfo-services.yaml', (docs) => docs.map((d) => ({ ...d, metadata: { ...d.metadata, annotations: { note: 'n'.repeat(5000) } } })));
     const md = formatMarkdown(diffRendered(base, head), LABELS, { maxValue: 40 });
     assert.ok(md.includes(`+     metadata.annotations: {"note":"${'n'.repeat(30)}…`), md);
-    const small = formatMarkdown(diffRendered(base, knownChange()), LABELS, { maxChars: 900 });
-    assert.match(small, /_…1 more section left out to fit a comment: run `npm run diff -- --base base` locally._/);
+    const small = formatMarkdown(diffRendered(base, knownChange()), LABELS, { maxChars: 1200 });
+    assert.ok(small.length <= 1200);
+    assert.match(small, /\n_Cut to fit a comment: the FLEET\.md diff left out; run `npm run diff -- --base base` for the full report\._\n/);
+    assert.match(formatMarkdown(diffRendered(base, knownChange()), LABELS, { maxChars: 1200, reportUrl: 'https://example.com/r' }), /; the full report: https:\/\/example\.com\/r\._\n/);
   });
 });

@@ -4,8 +4,8 @@
  * so moving it between files of a layer is no change. `FLEET.md` is compared line by line as the
  * "overview".
  */
-import type { RequestPath } from '../../clusters/overview.ts';
-import { FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
+import type { RequestPath } from '../../clusters/routing.ts';
+import { CLUSTERS_DIR, FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
 import { diffLines, type LineHunk } from './line-diff.ts';
 import { clustersOf, layerRank, locate, parseRendered, type RenderedObject } from './objects.ts';
 import { diffValues, type FieldChange } from './value-diff.ts';
@@ -33,16 +33,21 @@ export interface ClusterDiff {
   readonly counts: { readonly added: number; readonly changed: number; readonly removed: number };
 }
 
-/** Hops and cross-region hops of one request path (see clusters/overview.ts). */
+/** What a reviewer compares of one request path (see clusters/routing.ts). */
 export interface PathCount {
   readonly hops: number;
   readonly crossRegion: number;
+  /** Estimated added latency per request, whole milliseconds. */
+  readonly addedMs: number;
+  /** Hops of which some requests pay intercontinental egress. */
+  readonly intercontinental: number;
 }
 
-/** A request path whose hop counts changed: users near `users`, through `app`. */
+/** A request path whose counts or estimates changed: users near `users` (in `region`), through `app`. */
 export interface PathChange {
   readonly app: string;
   readonly users: string;
+  readonly region: string;
   /** Undefined when the path is new (no ingress there before). */
   readonly before?: PathCount;
   /** Undefined when the path is gone. */
@@ -103,9 +108,10 @@ export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth 
   return { clusters, overview: base.get(FLEET_OVERVIEW_FILE) === head.get(FLEET_OVERVIEW_FILE) ? [] : overview, paths: diffPaths(paths) };
 }
 
-/** Paths of either side whose counts differ, in head order, then the ones that are gone. */
+/** Paths of either side whose counts or (rounded) estimates differ, in head order, then the ones that are gone. */
 export function diffPaths({ base = [], head = [] }: PathsOfBoth): PathChange[] {
-  const count = (p: RequestPath | undefined): PathCount | undefined => (p ? { hops: p.hops.length, crossRegion: p.crossRegionHops } : undefined);
+  const count = (p: RequestPath | undefined): PathCount | undefined =>
+    (p ? { hops: p.hops.length, crossRegion: p.crossRegionHops, addedMs: Math.round(p.addedMs), intercontinental: p.intercontinentalHops } : undefined);
   const key = (p: RequestPath) => `${p.app}|${p.users}`;
   const before = new Map(base.map((p) => [key(p), p]));
   const after = new Map(head.map((p) => [key(p), p]));
@@ -113,10 +119,76 @@ export function diffPaths({ base = [], head = [] }: PathsOfBoth): PathChange[] {
   for (const p of [...head, ...base.filter((b) => !after.has(key(b)))]) {
     const b = count(before.get(key(p)));
     const a = count(after.get(key(p)));
-    if (b?.hops !== a?.hops || b?.crossRegion !== a?.crossRegion) out.push({ app: p.app, users: p.users, before: b, after: a });
+    if (JSON.stringify(b) !== JSON.stringify(a)) out.push({ app: p.app, users: p.users, region: p.region, before: b, after: a });
   }
   return out;
 }
+
+/**
+ * Changes that are the same in several clusters, as one entry: the clusters, and the object
+ * changes they share. A change is "the same" when its layer, object and changed fields with their
+ * old and new values are; files rearranged count by their path inside the cluster folder.
+ */
+export interface ChangeGroup {
+  /** Clusters with exactly these changes in common, sorted; each with its status. */
+  readonly clusters: readonly { readonly name: string; readonly status: ClusterDiff['status'] }[];
+  readonly changes: readonly ObjectChange[];
+  /** Rearranged files, their cluster folder written as `*` (`clusters/*` then the path in it). */
+  readonly layoutOnly: readonly string[];
+  /** Other clusters where the same objects changed differently, sorted. */
+  readonly differsIn: readonly string[];
+}
+
+/**
+ * The changed clusters' changes grouped: each object change goes with the set of clusters that
+ * make it, and changes made by the same set of clusters form one group. Biggest first: most
+ * clusters, then most changes, then by first cluster name. Linear in the number of changes.
+ */
+export function groupChanges(diff: FleetDiff): ChangeGroup[] {
+  const bySignature = new Map<string, { change?: ObjectChange; layout?: string; clusters: string[] }>();
+  const objectClusters = new Map<string, Set<string>>();
+  const status = new Map(diff.clusters.map((c) => [c.cluster, c.status]));
+  for (const c of diff.clusters.filter(isChanged)) {
+    for (const change of c.changes) {
+      const signature = JSON.stringify(change);
+      const entry = bySignature.get(signature) ?? { change, clusters: [] };
+      entry.clusters.push(c.cluster);
+      bySignature.set(signature, entry);
+      const object = objectKey(change);
+      objectClusters.set(object, (objectClusters.get(object) ?? new Set()).add(c.cluster));
+    }
+    for (const file of c.layoutOnly) {
+      const layout = file.replace(`${CLUSTERS_DIR}/${c.cluster}/`, `${CLUSTERS_DIR}/*/`);
+      const signature = `layout|${layout}`;
+      const entry = bySignature.get(signature) ?? { layout, clusters: [] };
+      entry.clusters.push(c.cluster);
+      bySignature.set(signature, entry);
+    }
+  }
+  const groups = new Map<string, { clusters: string[]; changes: ObjectChange[]; layoutOnly: string[] }>();
+  for (const { change, layout, clusters } of bySignature.values()) {
+    const key = clusters.join('\n');
+    const group = groups.get(key) ?? { clusters, changes: [], layoutOnly: [] };
+    if (change) group.changes.push(change);
+    if (layout) group.layoutOnly.push(layout);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const members = new Set(g.clusters);
+      const others = new Set<string>();
+      for (const change of g.changes) for (const c of objectClusters.get(objectKey(change)) ?? []) if (!members.has(c)) others.add(c);
+      return {
+        clusters: g.clusters.map((name) => ({ name, status: status.get(name)! })),
+        changes: g.changes.sort(compareChanges),
+        layoutOnly: g.layoutOnly.sort(),
+        differsIn: [...others].sort(),
+      };
+    })
+    .sort((a, b) => b.clusters.length - a.clusters.length || b.changes.length + b.layoutOnly.length - (a.changes.length + a.layoutOnly.length) || cmp(a.clusters[0]!.name, b.clusters[0]!.name));
+}
+
+const objectKey = (o: ObjectChange): string => `${o.layer}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
 
 /** cluster → object key → object. A second object with the same key (never rendered by us) gets `#2`. */
 function group(objects: RenderedObject[]): Map<string, Map<string, RenderedObject>> {

@@ -1,0 +1,356 @@
+/**
+ * Request routing as data: per app and per region of users, the path a request takes hop by hop —
+ * the ingress gateway it enters at, then each call of the app's call graph, the clusters that
+ * serve it under locality routing and in what shares, each hop's estimated round-trip time and
+ * egress class. FLEET.md and the PR diff only render what this computes.
+ *
+ * Everything is looked up in indexes built once (clusters by name and region, running placements
+ * by service and by service + region); no per-cluster scan of the fleet, so a fleet of 500
+ * clusters costs what its regions and services cost.
+ */
+import { ingressClusters, isRunning, serviceFailover, type App, type AppService, type Cluster, type Fleet, type Locality, type PlacedWorkload } from '../config/model.ts';
+import { EGRESS_RANK, estimatedRttMs, egressClass, regionDistanceKm, type EgressClass } from '../config/regions.ts';
+
+/** One cluster serving a call, and the part of the call's requests it gets. */
+export interface Target {
+  readonly cluster: string;
+  readonly region: string;
+  /** Fraction (0–1) of this hop's requests served here: by endpoints, per-version weights applied. */
+  readonly share: number;
+  /** Estimated round trip from the caller's region (0 within a region). */
+  readonly rttMs: number;
+  readonly egress: EgressClass;
+}
+
+/** One call of a request's path and where it is served. */
+export interface Hop {
+  /** The calling service, `ingress` for the ingress gateway, or `users` for the first hop. */
+  readonly caller: string;
+  readonly callee: string;
+  /** Cluster the call starts in (one cluster stands for its region). */
+  readonly from: string;
+  /** Clusters whose endpoints serve the call, fleet order (several for `spread`, or a region with several clusters). */
+  readonly servedBy: readonly string[];
+  /** Routing of the call; `nearest` for the first hop, users → the nearest ingress gateway. */
+  readonly locality: Locality | 'nearest';
+  /** `yes`: every serving endpoint is in another region; `some`: part of them (spread); `no`. */
+  readonly crossRegion: 'no' | 'some' | 'yes';
+  /** Fraction (0–1) of the app's requests that make this call from this region. */
+  readonly share: number;
+  /** Where the call is served, with shares; empty when nothing runs the callee. */
+  readonly targets: readonly Target[];
+  /** Expected round trip this call adds: the targets' RTTs weighted by their shares. */
+  readonly rttMs: number;
+  /**
+   * Dearest egress class among the targets. The first hop (users → ingress) is internet traffic,
+   * priced as internet egress, not inter-region: `none` there.
+   */
+  readonly egress: EgressClass;
+}
+
+/** The path of a request of users near cluster `users` through `app`, entering at `entry`. */
+export interface RequestPath {
+  readonly app: string;
+  /** The cluster the users are near (the first cluster of their region). */
+  readonly users: string;
+  /** Their region. */
+  readonly region: string;
+  /** The cluster whose ingress gateway they enter at: the nearest healthy one that has ingress. */
+  readonly entry: string;
+  readonly hops: readonly Hop[];
+  /** Hops that cross regions (`yes` or `some`). */
+  readonly crossRegionHops: number;
+  /**
+   * Estimated latency the path adds to one request: Σ share × RTT over its hops, calls assumed to
+   * be made one after another (Bookinfo's productpage calls details, then reviews).
+   */
+  readonly addedMs: number;
+  /** Hops of which some requests pay intercontinental egress. */
+  readonly intercontinentalHops: number;
+  /** Services called on the path that nothing serves (no running pod left), in path order. */
+  readonly unserved: readonly string[];
+}
+
+export interface RoutingOptions {
+  /** A region that is down: its clusters serve nothing, its users still send requests. @default - every region up */
+  readonly down?: string;
+}
+
+/** Clusters indexed once: by name, by region; regions in fleet order with their first cluster. */
+export class FleetIndex {
+  readonly byName: ReadonlyMap<string, Cluster>;
+  readonly order: ReadonlyMap<string, number>;
+  /** Region → its clusters, fleet order; regions in order of their first cluster. */
+  readonly byRegion: ReadonlyMap<string, readonly Cluster[]>;
+
+  constructor(readonly fleet: Fleet) {
+    this.byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+    this.order = new Map(fleet.clusters.map((c, i) => [c.name, i]));
+    const byRegion = new Map<string, Cluster[]>();
+    for (const c of fleet.clusters) {
+      const list = byRegion.get(c.region);
+      if (list) list.push(c);
+      else byRegion.set(c.region, [c]);
+    }
+    this.byRegion = byRegion;
+  }
+
+  cluster(name: string): Cluster {
+    const c = this.byName.get(name);
+    if (!c) throw new Error(`no cluster named ${name}`);
+    return c;
+  }
+
+  /** The first cluster of each region, in fleet order: locality routing treats a region's clusters alike. */
+  representatives(): Cluster[] {
+    return [...this.byRegion.values()].map((list) => list[0]!);
+  }
+}
+
+/**
+ * The ingress gateway users near `near` enter at: one in their own region, else the nearest; none
+ * in a region that is down. With a global entry Google's load balancer makes that choice; without
+ * one each ingress has its own address, and this assumes users are sent to the nearest (with a
+ * single ingress, that one).
+ */
+export function entryFor(fleet: Fleet, near: Cluster, options: RoutingOptions = {}): Cluster | undefined {
+  // One pass: the nearest ingress cluster, `near` itself first among equals, then fleet order.
+  let best: { cluster: Cluster; km: number } | undefined;
+  for (const c of ingressClusters(fleet)) {
+    if (c.region === options.down) continue;
+    const km = regionDistanceKm(near.region, c.region);
+    if (!best || km < best.km || (km === best.km && c.name === near.name)) best = { cluster: c, km };
+  }
+  return best?.cluster;
+}
+
+/**
+ * Where each service of one app runs, indexed once, and where a call to it is served under
+ * locality routing, memoized per caller region (Istio's locality is region and zone, not cluster,
+ * so every caller in a region gets the same answer).
+ */
+export class AppRouting {
+  /** Service → its running placements (clusters not in the down region), fleet order. */
+  private readonly running = new Map<string, PlacedWorkload[]>();
+  /** `service|region` → the first cluster of the region that runs it. */
+  private readonly firstIn = new Map<string, string>();
+  /** `cluster|service` → versions running there, definition order. */
+  private readonly versions = new Map<string, string[]>();
+  private readonly failover = new Map<string, Map<string, string>>();
+  private readonly served = new Map<string, Target[]>();
+  private readonly servedRegions = new Map<string, { at: string; share: number }[]>();
+
+  constructor(private readonly index: FleetIndex, private readonly app: App, options: RoutingOptions = {}) {
+    for (const p of app.placements) {
+      if (!isRunning(p)) continue;
+      const region = index.cluster(p.cluster).region;
+      if (region === options.down) continue;
+      const svc = p.workload.service;
+      const running = this.running.get(svc);
+      if (running) running.push(p);
+      else this.running.set(svc, [p]);
+      if (!this.firstIn.has(`${svc}|${region}`)) this.firstIn.set(`${svc}|${region}`, p.cluster);
+      const key = `${p.cluster}|${svc}`;
+      const versions = this.versions.get(key);
+      if (versions) versions.push(p.workload.version);
+      else this.versions.set(key, [p.workload.version]);
+    }
+  }
+
+  /** Versions of `service` running in `cluster`, definition order. */
+  versionsIn(service: string, cluster: string): string[] {
+    return this.versions.get(`${cluster}|${service}`) ?? [];
+  }
+
+  /** The first cluster of `region` that runs `service`, for calls that continue from there. */
+  firstRunning(service: string, region: string): string | undefined {
+    return this.firstIn.get(`${service}|${region}`);
+  }
+
+  /**
+   * Where a call to `svc` from `callerRegion` is served, with shares:
+   * - `spread`: every cluster that runs the service;
+   * - `prefer-local`: the clusters of the caller's region that run it, else those of the region
+   *   the service's DestinationRule fails over to (`serviceFailover`: the nearest region that runs
+   *   it, computed from the whole fleet, as rendered), else (that region is down, or a routed
+   *   version does not run there) every other cluster that runs it, which Envoy gives one and the
+   *   same priority.
+   * Istio balances over endpoints, so a cluster's share is its running pods (an autoscaled
+   * workload counts its minimum) over those of the clusters chosen; with per-version weights each
+   * routed version is chosen this way and weighted. Fleet order.
+   */
+  targets(svc: AppService, callerRegion: string): Target[] {
+    const key = `${svc.name}|${callerRegion}`;
+    let result = this.served.get(key);
+    if (!result) {
+      const placements = this.running.get(svc.name) ?? [];
+      const groups = svc.weights
+        ? Object.entries(svc.weights).filter(([, w]) => w > 0).map(([v, w]) => ({ weight: w, placements: placements.filter((p) => p.workload.version === v) }))
+        : [{ weight: 1, placements }];
+      const live = groups.filter((g) => g.placements.length > 0);
+      const total = live.reduce((sum, g) => sum + g.weight, 0);
+      const shares = new Map<string, number>();
+      for (const group of live) {
+        const chosen = svc.locality === 'spread' ? group.placements : this.preferLocal(svc, group.placements, callerRegion);
+        const pods = chosen.reduce((sum, p) => sum + podsOf(p), 0);
+        for (const p of chosen) shares.set(p.cluster, (shares.get(p.cluster) ?? 0) + (group.weight / total) * (podsOf(p) / pods));
+      }
+      const estimates = new Map<string, { rttMs: number; egress: EgressClass }>();
+      result = [...shares.keys()]
+        .sort((a, b) => this.index.order.get(a)! - this.index.order.get(b)!)
+        .map((cluster) => {
+          const region = this.index.cluster(cluster).region;
+          let estimate = estimates.get(region);
+          if (!estimate) {
+            estimate = { rttMs: estimatedRttMs(callerRegion, region), egress: egressClass(callerRegion, region) };
+            estimates.set(region, estimate);
+          }
+          return { cluster, region, share: shares.get(cluster)!, ...estimate };
+        });
+      this.served.set(key, result);
+    }
+    return result;
+  }
+
+  /**
+   * `targets` summed per region, each region with the cluster its onward calls start from (the
+   * first there that runs the service): what the next hops of a path need, per region not per cluster.
+   */
+  regionsServing(svc: AppService, callerRegion: string): { at: string; share: number }[] {
+    const key = `${svc.name}|${callerRegion}`;
+    let result = this.servedRegions.get(key);
+    if (!result) {
+      const byRegion = new Map<string, { at: string; share: number }>();
+      for (const t of this.targets(svc, callerRegion)) {
+        const entry = byRegion.get(t.region);
+        if (entry) entry.share += t.share;
+        else byRegion.set(t.region, { at: this.firstRunning(svc.name, t.region) ?? t.cluster, share: t.share });
+      }
+      result = [...byRegion.values()];
+      this.servedRegions.set(key, result);
+    }
+    return result;
+  }
+
+  private preferLocal(svc: AppService, placements: PlacedWorkload[], callerRegion: string): PlacedWorkload[] {
+    const inRegion = (region: string) => placements.filter((p) => this.index.cluster(p.cluster).region === region);
+    const local = inRegion(callerRegion);
+    if (local.length > 0) return local;
+    const target = this.failoverOf(svc).get(callerRegion);
+    const failover = target ? inRegion(target) : [];
+    return failover.length > 0 ? failover : placements;
+  }
+
+  private failoverOf(svc: AppService): Map<string, string> {
+    let map = this.failover.get(svc.name);
+    if (!map) {
+      map = new Map(serviceFailover(this.index.fleet, this.app, svc.name).map((f) => [f.from, f.to]));
+      this.failover.set(svc.name, map);
+    }
+    return map;
+  }
+}
+
+/** Pods a placement runs: its replicas, or its autoscaling minimum. */
+const podsOf = (p: PlacedWorkload): number => (p.autoscaling ? p.autoscaling.min : p.replicas ?? 1);
+
+/** The clusters that serve a call to `svc` from `caller` under locality routing (see AppRouting.targets). */
+export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller: Cluster): string[] {
+  return new AppRouting(new FleetIndex(fleet), app).targets(svc, caller.region).map((t) => t.cluster);
+}
+
+/**
+ * Services of `app` in the order their calls are followed: depth first from `root`, reversed
+ * post-order (callers before callees), and the calls that close a cycle, which are not followed.
+ */
+function callOrder(app: App, root: string): { order: AppService[]; cycles: Set<string> } {
+  const byName = new Map(app.services.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const onStack = new Set<string>();
+  const cycles = new Set<string>();
+  const post: AppService[] = [];
+  const visit = (svc: AppService) => {
+    onStack.add(svc.name);
+    for (const callee of svc.calls) {
+      const next = byName.get(callee);
+      if (!next) continue;
+      if (onStack.has(callee)) cycles.add(`${svc.name}|${callee}`);
+      else if (!done.has(callee)) visit(next);
+    }
+    onStack.delete(svc.name);
+    done.add(svc.name);
+    post.push(svc);
+  };
+  const start = byName.get(root);
+  if (start) visit(start);
+  return { order: post.reverse(), cycles };
+}
+
+function makeHop(caller: string, callee: string, from: Cluster, locality: Hop['locality'], share: number, targets: Target[]): Hop {
+  const remote = targets.filter((t) => t.region !== from.region);
+  const crossRegion = remote.length === 0 ? 'no' : remote.length === targets.length ? 'yes' : 'some';
+  const rttMs = targets.reduce((sum, t) => sum + t.share * t.rttMs, 0);
+  const egress = targets.reduce<EgressClass>((worst, t) => (EGRESS_RANK[t.egress] > EGRESS_RANK[worst] ? t.egress : worst), 'none');
+  return { caller, callee, from: from.name, servedBy: targets.map((t) => t.cluster), locality, crossRegion, share, targets, rttMs, egress };
+}
+
+/**
+ * For each app with ingress and each region of the fleet: the path of a request of users near
+ * the region's first cluster — first to the nearest healthy ingress gateway, then through the
+ * call graph from the ingress service, callers before callees. A call served in several regions
+ * continues from each of them, with its share of the requests; calls of one service from one
+ * region are listed once, their shares summed. Regions whose users find no healthy ingress get
+ * no path (see `options.down`).
+ */
+export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): RequestPath[] {
+  const index = new FleetIndex(fleet);
+  const paths: RequestPath[] = [];
+  for (const app of fleet.apps) {
+    if (!app.ingress) continue;
+    const routing = new AppRouting(index, app, options);
+    const services = new Map(app.services.map((s) => [s.name, s]));
+    const { order, cycles } = callOrder(app, app.ingress.service);
+    for (const near of index.representatives()) {
+      const entry = entryFor(fleet, near, options);
+      if (!entry) continue;
+      const first = estimatedRttMs(near.region, entry.region);
+      const hops: Hop[] = [makeHop('users', 'ingress', near, 'nearest', 1, [{ cluster: entry.name, region: entry.region, share: 1, rttMs: first, egress: 'none' }])];
+      // service → cluster standing for a caller region → share of requests calling from there
+      const incoming = new Map<string, Map<string, number>>();
+      const reach = (service: AppService, callerRegion: string, share: number) => {
+        const from = incoming.get(service.name) ?? new Map<string, number>();
+        for (const r of routing.regionsServing(service, callerRegion)) from.set(r.at, (from.get(r.at) ?? 0) + share * r.share);
+        incoming.set(service.name, from);
+      };
+      const root = services.get(app.ingress.service);
+      if (root) {
+        hops.push(makeHop('ingress', root.name, entry, root.locality, 1, routing.targets(root, entry.region)));
+        reach(root, entry.region, 1);
+      }
+      for (const svc of order) {
+        for (const [at, share] of incoming.get(svc.name) ?? []) {
+          const from = index.cluster(at);
+          for (const name of svc.calls) {
+            const callee = services.get(name);
+            if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
+            hops.push(makeHop(svc.name, name, from, callee.locality, share, routing.targets(callee, from.region)));
+            reach(callee, from.region, share);
+          }
+        }
+      }
+      const called = hops.slice(1);
+      paths.push({
+        app: app.name,
+        users: near.name,
+        region: near.region,
+        entry: entry.name,
+        hops,
+        crossRegionHops: hops.filter((h) => h.crossRegion !== 'no').length,
+        addedMs: hops.reduce((sum, h) => sum + h.share * h.rttMs, 0),
+        intercontinentalHops: hops.filter((h) => h.egress === 'intercontinental').length,
+        unserved: [...new Set(called.filter((h) => h.targets.length === 0).map((h) => h.callee))],
+      });
+    }
+  }
+  return paths;
+}
