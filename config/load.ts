@@ -6,7 +6,7 @@
  * every app definition is still read and checked. Settings that are accepted but have no effect
  * come back as warnings (`loadFleetWithWarnings`).
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
@@ -61,6 +61,20 @@ export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE): Loaded
 type Definitions = Map<string, { data: AppDefinitionData; file: string }>;
 
 /**
+ * The fleet's config folder, where its app definitions may live: the `config` folder the fleet file is in (so
+ * `config/examples/x.yaml` may use `../apps/…`, in this repository or in a checkout of another
+ * revision), else the fleet file's own folder. Never above it: a config cannot make the loader
+ * read `/etc/shadow` or another repository's files.
+ */
+export function configFolderOf(file: string): string {
+  const own = dirname(resolve(file));
+  for (let dir = own; ; dir = dirname(dir)) {
+    if (basename(dir) === 'config') return dir;
+    if (dirname(dir) === dir) return own;
+  }
+}
+
+/**
  * Reads and checks the definition of every app the fleet names, also when the fleet file has
  * schema errors elsewhere (a missing definition file is an independent problem).
  */
@@ -69,7 +83,7 @@ function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, c
   const namespaces = new Map<string, string>();
   const rawApps = valueAt(source.data, ['apps']);
   if (!isRecord(rawApps)) return definitions;
-  const within = [dirname(resolve(file)), SHARED_APPS_DIR];
+  const within = [configFolderOf(file), SHARED_APPS_DIR];
   for (const [appName, rawRef] of Object.entries(rawApps)) {
     const definition = isRecord(rawRef) ? rawRef.definition : undefined;
     if (typeof definition !== 'string' || definition === '') continue; // the schema error says so
@@ -78,7 +92,7 @@ function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, c
     const read = readYamlFile(defFile, defDisplay, { within });
     if (!read.ok) {
       // Say which fleet entry pointed at the unreadable file, then why it is unreadable.
-      at(['apps', appName, 'definition'], `cannot load app definition (got ${describe(definition)}, expected a readable app file under the fleet file's folder)`);
+      at(['apps', appName, 'definition'], `cannot load app definition (got ${describe(definition)}, expected a readable app file under the fleet's config folder)`);
       problems.push(...read.problems);
       continue;
     }

@@ -133,7 +133,7 @@ describe('every independent problem in one run, no follow-on noise', () => {
     assert.deepEqual(outcome(fleet).errors, [
       'fleet.yaml:1:10 project: invalid value (got "X", expected a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter)',
       'fleet.yaml:17:42 clusters[1].ranges.pods: overlapping range (got 10.100.0.0/16, which overlaps alpha pods 10.100.0.0/14; expected a range disjoint from every other range of the fleet)',
-      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "gone.yaml", expected a readable app file under the fleet file\'s folder)',
+      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "gone.yaml", expected a readable app file under the fleet\'s config folder)',
       'gone.yaml:1:1 (document): cannot read file (got no such file, expected a YAML file)',
     ]);
   });
@@ -167,7 +167,7 @@ describe('app definitions: only from the fleet\'s folder, never echoed when not 
     const outside = folder({ 'secret.yaml': MINI_APP });
     const dir = folder({ 'fleet/fleet.yaml': edit(FLEET, 'definition: app.yaml', 'definition: ../secret.yaml'), 'secret.yaml': MINI_APP });
     assert.deepEqual(outcomeIn(dir, 'fleet/fleet.yaml').errors, [
-      'fleet/fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "../secret.yaml", expected a readable app file under the fleet file\'s folder)',
+      'fleet/fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "../secret.yaml", expected a readable app file under the fleet\'s config folder)',
       `secret.yaml:1:1 (document): outside the allowed folders (got ${join(dir, 'secret.yaml')}, expected a file under ${join(dir, 'fleet')} or ${join(ROOT, 'config/apps')})`,
     ]);
     const abs = folder({ 'fleet.yaml': edit(FLEET, 'definition: app.yaml', 'definition: /etc/passwd') });
@@ -183,7 +183,7 @@ describe('app definitions: only from the fleet\'s folder, never echoed when not 
     execFileSync('mkfifo', [join(dir, 'app.yaml')]);
     assert.deepEqual(outcomeIn(dir).errors, [
       'app.yaml:1:1 (document): not a file (got something else, expected a YAML file)',
-      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "app.yaml", expected a readable app file under the fleet file\'s folder)',
+      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "app.yaml", expected a readable app file under the fleet\'s config folder)',
     ]);
   });
 
@@ -250,7 +250,7 @@ describe('accepted today, broken once applied: errors with their position', () =
     ] },
     { name: 'an unknown YAML tag', app: ['image: example.com/db:1', 'image: !include /etc/passwd'], expect: [
       'app.yaml:14:54 (document): unknown YAML tag (got "!include", expected no tag: config files are plain YAML, and a tag such as !include is never resolved)',
-      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "app.yaml", expected a readable app file under the fleet file\'s folder)',
+      'fleet.yaml:22:17 apps.shop.definition: cannot load app definition (got "app.yaml", expected a readable app file under the fleet\'s config folder)',
     ] },
   ];
   for (const c of cases) {
