@@ -63,8 +63,8 @@ describe('npm run provision', { concurrency: true }, () => {
     assert.equal(err, 'no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS\n');
   });
 
-  test('--dry-run needs no credentials and sends nothing', async () => {
-    const { code, out, err } = await cli(['--dry-run', '--cluster', 'saopaulo'], cleanEnv());
+  test('--dry-run --offline needs no credentials and sends nothing', async () => {
+    const { code, out, err } = await cli(['--dry-run', '--offline', '--cluster', 'saopaulo'], cleanEnv());
     assert.equal(code, 0, out + err);
     assert.equal(err, '');
     assert.match(out, /1 of 2 clusters/);
