@@ -132,3 +132,6 @@ await runMain(async () => {
     throw err;
   }
 });
+// A gRPC channel still trying a server that never answered would hold the process open for its
+// own connect timeout; everything is written (stdout and stderr are synchronous on pipes and files).
+process.exit();

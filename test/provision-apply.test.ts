@@ -184,7 +184,7 @@ describe('convergence', () => {
     const accepted = await runProvision(fake.address, { acceptDrift: true });
     assert.equal(accepted.code, 0, accepted.out);
     assert.deepEqual(fake.writes(), []);
-    assert.match(accepted.out, /security drift accepted \(--accept-drift\): 1 setting differs from config\.\nNothing to change: everything is as config says\.\n$/);
+    assert.match(accepted.out, /security drift accepted \(--accept-drift\): 1 setting differs from config\.\nNothing provision changes is left to do; the differences above are yours to fix or accept\.\n$/);
   });
 
   test('plain drift (labels) is reported with its fix and exits 0', async () => {

@@ -130,7 +130,7 @@ describe('global-frontends, step by step', () => {
       + ` {6}to change it \\(provision does not\\): gcloud container fleet ingress update --config-membership=${MEMBERSHIP} --project=${PROJECT} `
       + "\\(re-points the load balancer's config; traffic may be interrupted\\)\\n",
     ));
-    assert.match(out, /\n15 exist, 1 differ\.\n\nDifferences provision does not change, with their fix:\n  feature multiclusteringress \(global\): spec\.multiclusteringress\.configMembership \(want [^\n]*\n\nNothing to change: everything is as config says\.\n$/);
+    assert.match(out, /\n15 exist, 1 differ\.\n\nDifferences provision does not change, with their fix:\n  feature multiclusteringress \(global\): spec\.multiclusteringress\.configMembership \(want [^\n]*\n\nNothing provision changes is left to do; the differences above are yours to fix or accept\.\n$/);
     assert.deepEqual(bin.writes(), [], 'no enable, no update');
     assert.equal(bin.state().features!.multiclusteringress.spec.multiclusteringress.configMembership, `projects/${PROJECT}/locations/southamerica-east1/memberships/saopaulo`);
   });

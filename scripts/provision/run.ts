@@ -132,7 +132,9 @@ export async function provision(options: ProvisionOptions): Promise<number> {
     }
     if (todo.length === 0) {
       const { lines, code } = verdict();
-      say(...lines, broken > 0 ? 'Nothing to change; see the items that need attention above.' : 'Nothing to change: everything is as config says.');
+      say(...lines, broken > 0 ? 'Nothing to change; see the items that need attention above.'
+        : lines.length > 0 ? 'Nothing provision changes is left to do; the differences above are yours to fix or accept.'
+        : 'Nothing to change: everything is as config says.');
       return code;
     }
 
