@@ -251,3 +251,31 @@ describe('the fleet lifecycle (docs/lifecycle.md), end to end against the fakes'
     assert.deepEqual(remoteSecrets(), { frankfurt: ['istio-remote-secret-virginia'] });
   });
 });
+
+describe('the documented order', () => {
+  /** The steps of `text`, in the order they first appear. */
+  const steps = (text: string): string[] => {
+    const marks: [string, RegExp][] = [
+      ['synth', /npm run synth/], ['check', /npm run check/], ['push', /\bpush\b/], ['provision', /npm run provision/], ['bootstrap', /npm run bootstrap/],
+    ];
+    return marks.map(([name, re]) => [name, text.search(re)] as const).filter(([, at]) => at >= 0).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+  };
+  const section = (file: string, heading: string): string => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const start = text.indexOf(heading);
+    assert.ok(start >= 0, `${file} has no "${heading}"`);
+    const next = text.indexOf('\n#', start + heading.length);
+    return text.slice(start, next < 0 ? undefined : next);
+  };
+  // Bootstrap waits for the cluster's flux-system sync, which needs its dist folder pushed.
+  const ORDER = ['synth', 'check', 'push', 'provision', 'bootstrap'];
+
+  test('README\'s add-a-cluster steps: synth, check, commit and push, provision, bootstrap', () => {
+    assert.deepEqual(steps(section('README.md', '## Add, change or remove a cluster')), ORDER);
+  });
+
+  test('docs/lifecycle.md says the same, for the path and for adding a cluster', () => {
+    assert.deepEqual(steps(section('docs/lifecycle.md', '## The fleet\'s life')), ORDER);
+    assert.deepEqual(steps(section('docs/lifecycle.md', '### Add a cluster')), ORDER);
+  });
+});
