@@ -146,6 +146,10 @@ describe('the fleet lifecycle (docs/lifecycle.md), end to end against the fakes'
     assert.equal(plan.code, 0, plan.out);
     assert.deepEqual(compute.writes(), [], 'a dry run only reads');
     assert.deepEqual(plan.gke, [`ListClusters ${P}/locations/-`]);
+    // Every gcloud call it made is a read it lists, and it lists no read it did not make.
+    const reads = plan.out.slice(plan.out.indexOf('Reads:\n'), plan.out.indexOf('Writes:\n')).split('\n').filter((l) => l.startsWith('  gcloud ')).map((l) => l.slice('  gcloud '.length));
+    assert.deepEqual(plan.gcloud, [...reads].sort());
+    assert.equal(reads.length, 10, "subnets list, then the VPC, 3 subnets, 2 firewall rules, 3 routers (a NAT is read with its router)");
     // The firewall rules gain virginia's ranges: shown as a field diff, then as the command.
     assert.match(plan.out, /firewall +mesh-vpc-mesh-internal +global +update\n {6}sourceRanges \(want \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14, 10\.20\.0\.0\/20, 10\.108\.0\.0\/14, 10\.30\.0\.0\/20, 10\.116\.0\.0\/14\], have \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14, 10\.20\.0\.0\/20, 10\.108\.0\.0\/14\]\) \[update\]\n/);
     assert.match(plan.out, /firewall +mesh-vpc-mesh-webhooks +global +update\n {6}sourceRanges \(want \[172\.16\.0\.0\/28, 172\.16\.0\.16\/28, 172\.16\.0\.32\/28\], have \[172\.16\.0\.0\/28, 172\.16\.0\.16\/28\]\) \[update\]\n/);
