@@ -16,7 +16,7 @@ import { planOrphans } from '../scripts/provision/orphans.ts';
 import { DEFAULT_TIMING, withTimingOptions, worstCaseCallMs, type Timing } from '../scripts/provision/retry.ts';
 import { staleRemoteSecrets } from '../scripts/bootstrap/remote-secrets.ts';
 import { FakeGcloudBin } from './fake-bin-gcloud/harness.ts';
-import { defaultFleet, FAST, runProvision } from './fake-gke/harness.ts';
+import { defaultFleet, FAST, RecordingGcloud, runProvision } from './fake-gke/harness.ts';
 import { FakeGke } from './fake-gke/server.ts';
 
 const PROJECT = 'meshfleet-demo';
@@ -34,9 +34,14 @@ beforeEach(() => fake.reset());
 describe('a cluster of the same name in another region', () => {
   test('is an error naming both regions; no second cluster is created', async () => {
     fake.seedCluster(PROJECT, 'europe-west1', request('frankfurt').cluster as { name: string });
-    const { code, out } = await runProvision(fake.address);
+    const gcloud = new RecordingGcloud();
+    const { code, out } = await runProvision(fake.address, { gcloud });
     assert.equal(code, 1, out);
     assert.deepEqual(fake.requests('CreateCluster').map((r) => r.cluster.name), ['saopaulo']);
+    // Nor the subnet it would have used.
+    assert.ok(!gcloud.creates().includes('subnets frankfurt'));
+    assert.ok(gcloud.creates().includes('subnets saopaulo'));
+    assert.match(out, /\n {2}subnet +frankfurt +europe-west3 +skipped: cluster frankfurt needs attention first\n/);
     assert.match(out, new RegExp(`\n {2}cluster +frankfurt +europe-west3 +needs attention: a cluster named frankfurt exists in europe-west1; config says europe-west3\\. A cluster's region cannot change: set region: europe-west1 in ${fleet.file.replace(/\./g, '\\.')}, or delete the cluster in europe-west1 \\(gcloud container clusters delete frankfurt --region=europe-west1\\) and re-run\n`));
   });
 

@@ -79,14 +79,15 @@ export async function provision(options: ProvisionOptions): Promise<number> {
   const skipNetwork = compute.mode === 'skip' ? compute.reason : undefined;
   // GKE Hub and IAM have no emulator here: next to any emulator they are skipped, never sent to Google.
   const skipFleet = fleet.globalEntry && compute.mode !== 'google' ? 'an emulator is in use, and GKE Hub and IAM have none' : undefined;
+  const elsewhere = (live: LiveState | undefined, c: Cluster) => live?.clusters.filter((l) => l.name === c.name && l.location !== c.region) ?? [];
+  // The subnet of a cluster whose name is taken in another region would serve no cluster: not made.
+  const misplaced = (live: LiveState | undefined, stepId: string) =>
+    clusters.find((c) => subnetId(c) === stepId && elsewhere(live, c).length > 0) && `cluster ${stepId.split('/').pop()} needs attention first`;
   const plan = (live?: LiveState): PlanItem[] => [
-    ...steps.map((s) => planGcloudStep(s, live ? live.network.get(s.id) ?? null : undefined, skipNetwork && 'no compute emulator')),
-    ...clusters.map((c) => {
-      const same = live?.clusters.filter((l) => l.name === c.name) ?? [];
-      return planCluster(c, clusterRequest(fleet, c), live ? same.find((l) => l.location === c.region) ?? null : undefined, {
-        needs: [subnetId(c)], elsewhere: same.filter((l) => l.location !== c.region), prune, file: fleet.file,
-      });
-    }),
+    ...steps.map((s) => planGcloudStep(s, live ? live.network.get(s.id) ?? null : undefined, (skipNetwork && 'no compute emulator') || misplaced(live, s.id))),
+    ...clusters.map((c) => planCluster(c, clusterRequest(fleet, c), live ? live.clusters.find((l) => l.name === c.name && l.location === c.region) ?? null : undefined, {
+      needs: [subnetId(c)], elsewhere: elsewhere(live, c), prune, file: fleet.file,
+    })),
     ...(live?.fleet?.steps ?? fleetSteps(fleet, clusters)).map((s) =>
       planGcloudStep(s, live ? live.fleet?.live.get(s.id) ?? null : undefined, skipFleet && 'no fleet or IAM emulator')),
     ...(live?.extras ? planOrphans(fleet, live.extras, prune) : []),
