@@ -50,9 +50,9 @@ Options:
   -y, --yes                  do not ask; required when stdin is not a terminal (CI)
       --prune                delete what provision made that left config (see above)
       --accept-drift         security drift does not fail the run (it is still listed)
-      --call-timeout SECONDS deadline of one API call or gcloud read (default ${DEFAULT_TIMING.callTimeoutMs / 1000}); a call and
-                             its retries stop after 3 of these (default ${DEFAULT_TIMING.retry.budgetMs / 1000} s), so a server
-                             that never answers fails in about a minute, naming the call
+      --call-timeout SECONDS deadline of one API call (default ${DEFAULT_TIMING.callTimeoutMs / 1000}); a call and its
+                             retries, and a gcloud read, stop after 3 of these (default ${DEFAULT_TIMING.retry.budgetMs / 1000} s),
+                             so a server that never answers fails in about a minute, naming the call
       --wait-timeout SECONDS total wait for one operation or cluster (default ${DEFAULT_TIMING.poll.timeoutMs / 1000});
                              the operation goes on in Google Cloud, a re-run follows it
   -h, --help                 show this help

@@ -19,7 +19,10 @@ export interface Gcloud {
 
 /** How long gcloud may take. */
 export interface GcloudTimeouts {
-  /** A read (describe, list): one API call. @default 20000 */
+  /**
+   * A read (describe, list): one API call, plus gcloud's own start-up (seconds on a busy machine)
+   * and its own retries. @default 60000
+   */
   readonly readMs?: number;
   /** A write: gcloud waits for the operation it starts. @default 3600000 */
   readonly writeMs?: number;
@@ -53,7 +56,7 @@ export function createGcloud(target: ComputeTarget, base: NodeJS.ProcessEnv = pr
     return out;
   };
   const read = async (args: readonly string[]) => {
-    const out = await exec(args, timeouts.readMs ?? 20_000);
+    const out = await exec(args, timeouts.readMs ?? 60_000);
     if (out.exitCode === 0) return JSON.parse(out.stdout) as unknown;
     if (isNotFound(out.stderr)) return undefined;
     throw new GcloudError(errorSummary(args, out.stderr));

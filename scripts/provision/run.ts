@@ -260,7 +260,8 @@ async function preparedGcloud(compute: ComputeTarget, env: NodeJS.ProcessEnv | u
     if (!(await gcloudInstalled())) throw new CredentialsError('gcloud not found on PATH: install the Google Cloud CLI (the network, fleet and IAM steps use it)');
     if (!(await gcloudAccount(env))) throw new CredentialsError('gcloud has no active account: run "gcloud auth login" (the network, fleet and IAM steps use gcloud\'s own account)');
   }
-  return createGcloud(compute, env, 'gcloud', { readMs: timing.callTimeoutMs, writeMs: timing.poll.timeoutMs });
+  // A gcloud read is a call with gcloud's own retries (and start-up): it gets the budget of a call with ours.
+  return createGcloud(compute, env, 'gcloud', { readMs: timing.retry.budgetMs, writeMs: timing.poll.timeoutMs });
 }
 
 /** Where the run goes and for what: project, clusters, which APIs and how they authenticate. */
