@@ -70,6 +70,10 @@ const remoteSecret = (reader: string, target: string): PlanStep => ({
   heading: `[${reader}] remote secret for ${target}`,
   commands: [`kubectl@${reader} apply -f - < Secret/istio-system/istio-remote-secret-${target}`],
 });
+const staleSecrets = (reader: string): PlanStep => ({
+  heading: `[${reader}] stale remote secrets`,
+  commands: [`kubectl@${reader} -n istio-system get secrets -l istio/multiCluster=true -o 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'`],
+});
 const PREAMBLE: PlanStep[] = [
   { heading: '[mesh1] root CA', commands: ['openssl genpkey', 'openssl req'] },
   { heading: '[git] credentials', commands: ['ssh-keyscan github.com'] },
@@ -94,6 +98,7 @@ describe('bootstrap --dry-run, default fleet (frankfurt primary, saopaulo remote
       ...clusterSteps('saopaulo', 'southamerica-east1', WITH_FLUX_CLI),
       readerToken('saopaulo', 'southamerica-east1'),
       remoteSecret('frankfurt', 'saopaulo'),
+      staleSecrets('frankfurt'),
     ]);
     assert.match(run.stdout, /^dry run: 2 clusters, 1 remote secret; nothing was changed$/m);
   });
@@ -174,6 +179,8 @@ describe('bootstrap --dry-run, multi-primary example', () => {
       readerToken('saopaulo', 'southamerica-east1'),
       remoteSecret('frankfurt', 'saopaulo'),
       remoteSecret('saopaulo', 'frankfurt'),
+      staleSecrets('frankfurt'),
+      staleSecrets('saopaulo'),
     ]);
     assert.match(run.stdout, /^dry run: 2 clusters, 2 remote secrets; nothing was changed$/m);
   });

@@ -72,7 +72,8 @@ describe('bootstrap with fake tools, default fleet', () => {
       '[frankfurt] 6/6 sync ready … done',
     ]);
     assert.deepEqual(lines.slice(14, 16), ['[saopaulo] reader token … done', '[frankfurt] remote secret for saopaulo … done (istio-system/istio-remote-secret-saopaulo)']);
-    assert.match(lines[16]!, /^bootstrap: frankfurt, saopaulo handed to Flux, 1 remote secret; CA keys and kubeconfigs in /);
+    assert.equal(lines[16], '[frankfurt] stale remote secrets … none');
+    assert.match(lines[17]!, /^bootstrap: frankfurt, saopaulo handed to Flux, 1 remote secret; CA keys and kubeconfigs in /);
   });
 
   test('per cluster: credentials, cacerts, flux install, git secret, sync objects, wait — in that order', () => {
@@ -94,7 +95,9 @@ describe('bootstrap with fake tools, default fleet', () => {
     const remote = indexWhere(calls, (c) => c.stdin !== undefined && stdinObject(c).metadata.name === 'istio-remote-secret-saopaulo');
     const lastWait = calls.map((c) => c.argv.includes('kustomization/flux-system')).lastIndexOf(true);
     assert.ok(remote > lastWait);
-    assert.equal(remote, calls.length - 1);
+    // Then the primary's remote secrets are listed, to find stale ones (none here).
+    assert.equal(remote, calls.length - 2);
+    assert.match(callLine(calls.at(-1)!), / -n istio-system get secrets -l istio\/multiCluster=true /);
   });
 
   test('every call targets its cluster through the state directory kubeconfig, never ~/.kube/config', () => {

@@ -6,7 +6,9 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import { FakeGke } from './fake-gke/server.ts';
-import { RecordingGcloud, runProvision } from './fake-gke/harness.ts';
+import { findCluster } from '../config/model.ts';
+import { clusterRequest } from '../scripts/provision/cluster-request.ts';
+import { defaultFleet, RecordingGcloud, runProvision } from './fake-gke/harness.ts';
 
 const PROJECT = 'meshfleet-demo';
 let fake: FakeGke;
@@ -57,9 +59,8 @@ describe('fresh fleet', () => {
     assert.equal(pool.autoscaling.minNodeCount, 1);
     assert.equal(pool.autoscaling.maxNodeCount, 3);
 
-    // Reads first (one ListClusters per region), then the operations polled by their full name.
-    assert.deepEqual(fake.requests('ListClusters').map((r) => r.parent).sort(),
-      [`projects/${PROJECT}/locations/europe-west3`, `projects/${PROJECT}/locations/southamerica-east1`]);
+    // Reads first (one ListClusters over every location), then the operations polled by their full name.
+    assert.deepEqual(fake.requests('ListClusters').map((r) => r.parent), [`projects/${PROJECT}/locations/-`]);
     for (const r of fake.requests('GetOperation')) assert.match(r.name, /^projects\/meshfleet-demo\/locations\/[a-z0-9-]+\/operations\/operation-/);
     assert.equal(fake.requests('GetOperation').length, 6, 'three polls per operation');
 
@@ -76,7 +77,7 @@ describe('fresh fleet', () => {
     assert.equal(fake.requests('CreateCluster').length, 0);
     assert.match(out, /cluster +frankfurt +europe-west3 +exists\n/);
     assert.match(out, /cluster +saopaulo +southamerica-east1 +exists\n/);
-    assert.match(out, /Nothing to create: everything exists\.\n$/);
+    assert.match(out, /Nothing to change: everything is as config says\.\n$/);
   });
 
   test('--cluster limits the run to the named clusters', async () => {
@@ -94,8 +95,8 @@ describe('transient faults', () => {
     fake.fail('GetOperation', { code: status.DEADLINE_EXCEEDED });
     const { code, out } = await runProvision(fake.address);
     assert.equal(code, 0, out);
-    // 2 regions + 1 retry; 2 clusters + 2 retries.
-    assert.equal(fake.requests('ListClusters').length, 3);
+    // 1 list + 1 retry; 2 clusters + 2 retries.
+    assert.equal(fake.requests('ListClusters').length, 2);
     assert.equal(fake.requests('CreateCluster').length, 4);
     assert.equal(fake.clusters.size, 2);
     assert.match(out, /CreateCluster: UNAVAILABLE, retry 1\/3 in/);
@@ -150,7 +151,7 @@ describe('convergence', () => {
   });
 
   test('a cluster still provisioning from an interrupted run is waited for, not re-created', async () => {
-    fake.seedCluster(PROJECT, 'southamerica-east1', { name: 'saopaulo' }, 'PROVISIONING');
+    fake.seedCluster(PROJECT, 'southamerica-east1', clusterRequest(defaultFleet(), findCluster(defaultFleet(), 'saopaulo')).cluster as { name: string }, 'PROVISIONING');
     const { code, out } = await runProvision(fake.address);
     assert.equal(code, 0, out);
     assert.deepEqual(fake.requests('CreateCluster').map((r) => r.cluster.name), ['frankfurt']);
@@ -158,7 +159,7 @@ describe('convergence', () => {
     assert.match(out, /cluster saopaulo +exists +\S+ +was provisioning; now RUNNING/);
   });
 
-  test('differences are reported by field and left alone', async () => {
+  test('node pools are changed in place; other drift is reported with its fix; security drift exits 1 unless --accept-drift', async () => {
     await runProvision(fake.address);
     const live = fake.clusters.get(`projects/${PROJECT}/locations/southamerica-east1/clusters/saopaulo`)!;
     live.releaseChannel.channel = 'STABLE';
@@ -167,20 +168,42 @@ describe('convergence', () => {
     live.resourceLabels['cost-center'] = 'not ours to judge';
     fake.resetCalls();
     const { code, out } = await runProvision(fake.address);
-    assert.equal(code, 0);
+    assert.equal(code, 1, 'security drift without --accept-drift');
     assert.equal(fake.requests('CreateCluster').length, 0);
-    assert.match(out, /cluster +saopaulo +southamerica-east1 +differs \(reported only; nothing is changed\)\n {6}releaseChannel\.channel \(want REGULAR, have STABLE\)\n {6}resourceLabels\.meshfleet-role \(want remote, have primary\)\n {6}nodePools\[default\]\.autoscaling\.maxNodeCount \(want 3, have 5\)\n/);
+    assert.match(out, /cluster +saopaulo +southamerica-east1 +update\n {6}releaseChannel\.channel \(want REGULAR, have STABLE\) \[security drift\]\n {6}resourceLabels\.meshfleet-role \(want remote, have primary\)\n {6}nodePools\[default\]\.autoscaling\.maxNodeCount \(want 3, have 5\) \[update\]\n/);
     assert.doesNotMatch(out, /cost-center/);
+    // Only the node pool is changed, with the bounds config gives.
+    assert.deepEqual(fake.writes(), [`SetNodePoolAutoscaling projects/${PROJECT}/locations/southamerica-east1/clusters/saopaulo/nodePools/default`]);
+    assert.deepEqual(fake.requests('SetNodePoolAutoscaling')[0].autoscaling, { ...fake.requests('SetNodePoolAutoscaling')[0].autoscaling, enabled: true, minNodeCount: 1, maxNodeCount: 3 });
+    assert.equal(live.nodePools[0].autoscaling.maxNodeCount, 3);
+    assert.match(out, /Differences provision does not change, with their fix:\n  cluster saopaulo \(southamerica-east1\): releaseChannel\.channel \(want REGULAR, have STABLE\) \[security drift\]\n {6}fix: gcloud container clusters update saopaulo --region=southamerica-east1 --project=meshfleet-demo --release-channel=regular\n  cluster saopaulo \(southamerica-east1\): resourceLabels\.meshfleet-role \(want remote, have primary\)\n {6}fix: gcloud container clusters update saopaulo --region=southamerica-east1 --project=meshfleet-demo --update-labels=meshfleet-role=remote\n/);
+    assert.match(out, /security drift: 1 setting differs from config \(listed above with the fix\); fix it, or re-run with --accept-drift to accept\.\nDone\.\n$/);
+
+    // Accepted: the same drift, listed, exit 0, and nothing is sent again.
+    fake.resetCalls();
+    const accepted = await runProvision(fake.address, { acceptDrift: true });
+    assert.equal(accepted.code, 0, accepted.out);
+    assert.deepEqual(fake.writes(), []);
+    assert.match(accepted.out, /security drift accepted \(--accept-drift\): 1 setting differs from config\.\nNothing provision changes is left to do; the differences above are yours to fix or accept\.\n$/);
+  });
+
+  test('plain drift (labels) is reported with its fix and exits 0', async () => {
+    await runProvision(fake.address);
+    fake.clusters.get(`projects/${PROJECT}/locations/europe-west3/clusters/frankfurt`)!.resourceLabels['meshfleet-mesh'] = 'other';
+    const { code, out } = await runProvision(fake.address);
+    assert.equal(code, 0, out);
+    assert.match(out, /cluster +frankfurt +europe-west3 +differs \(reported only; nothing is changed\)\n {6}resourceLabels\.meshfleet-mesh \(want mesh1, have other\)\n/);
+    assert.match(out, /fix: gcloud container clusters update frankfurt --region=europe-west3 --project=meshfleet-demo --update-labels=meshfleet-mesh=mesh1\n/);
   });
 });
 
 describe('safety', () => {
-  test('--dry-run sends nothing at all and prints every request', async () => {
-    const { code, out } = await runProvision(fake.address, { dryRun: true, yes: false });
+  test('--dry-run --offline sends nothing at all and prints every request', async () => {
+    const { code, out } = await runProvision(fake.address, { dryRun: true, offline: true, yes: false });
     assert.equal(code, 0);
     assert.deepEqual(fake.calls, [], 'not even a read');
     assert.match(out, /cluster +frankfurt +europe-west3 +check, then create if missing/);
-    assert.match(out, /GKE ListClusters \{"parent":"projects\/meshfleet-demo\/locations\/europe-west3"\}/);
+    assert.match(out, /GKE ListClusters \{"parent":"projects\/meshfleet-demo\/locations\/-"\}/);
     assert.match(out, /GKE CreateCluster \(then GetOperation until DONE\):\n {4}\{\n {6}"parent": "projects\/meshfleet-demo\/locations\/europe-west3",/);
     assert.match(out, /"masterIpv4CidrBlock": "172\.16\.0\.16\/28"/);
     assert.match(out, /Dry run: no request was sent\.\n$/);
@@ -191,13 +214,13 @@ describe('safety', () => {
     assert.equal(code, 1);
     assert.equal(fake.requests('CreateCluster').length, 0);
     assert.equal(err.split('\n').filter(Boolean).at(-1),
-      'refusing to create anything without confirmation: no terminal to ask on; re-run with --yes (or --dry-run to print the plan only)');
+      'refusing to change anything without confirmation: no terminal to ask on; re-run with --yes (or --dry-run to print the plan only)');
   });
 
   test('on a terminal it asks; only yes proceeds', async () => {
     const no = await runProvision(fake.address, { yes: false, answer: 'n\n' });
     assert.equal(no.code, 1);
-    assert.match(no.out, /Create 2 resources in project meshfleet-demo\? \[y\/N\] Cancelled; nothing was created\.\n$/);
+    assert.match(no.out, /Create 2 resources in project meshfleet-demo\? \[y\/N\] Cancelled; nothing was changed\.\n$/);
     assert.equal(fake.requests('CreateCluster').length, 0);
     const eof = await runProvision(fake.address, { yes: false, answer: '' });
     assert.equal(eof.code, 1, 'Ctrl-D is a no');
@@ -223,18 +246,24 @@ describe('network steps (gcloud stand-in)', () => {
     assert.match(out, /cluster frankfurt +created/);
   });
 
-  test('existing network resources are read, compared and left alone', async () => {
+  test('existing network resources: what provision owns is updated, what cannot change is an error with the fix', async () => {
     const gcloud = new RecordingGcloud();
     gcloud.existing.set('mesh-vpc', { name: 'mesh-vpc', autoCreateSubnetworks: true });
     gcloud.existing.set('mesh-vpc-mesh-internal', {
       name: 'mesh-vpc-mesh-internal', network: 'https://www.googleapis.com/compute/v1/projects/meshfleet-demo/global/networks/mesh-vpc',
       direction: 'INGRESS', allowed: [{ IPProtocol: 'all' }], sourceRanges: ['10.10.0.0/20', '10.100.0.0/14'],
     });
-    const { out } = await runProvision(fake.address, { gcloud, only: ['frankfurt'] });
-    assert.match(out, /network +mesh-vpc +global +differs \(reported only; nothing is changed\)\n {6}autoCreateSubnetworks \(want false, have true\)\n/);
-    assert.match(out, /firewall +mesh-vpc-mesh-internal +global +differs .*\n {6}sourceRanges \(want \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14, 10\.20\.0\.0\/20, 10\.108\.0\.0\/14\], have \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14\]\)\n/);
+    const { code, out } = await runProvision(fake.address, { gcloud, only: ['frankfurt'] });
+    assert.equal(code, 1, 'the VPC needs attention');
+    assert.match(out, /network +mesh-vpc +global +needs attention: autoCreateSubnetworks cannot change in place\n {6}autoCreateSubnetworks \(want false, have true\) \[cannot change in place\]\n/);
+    assert.match(out, /fix: gcloud compute networks update mesh-vpc --project=meshfleet-demo --switch-to-custom-subnet-mode \(one-way; the auto-mode subnets stay\)\n/);
+    assert.match(out, /firewall +mesh-vpc-mesh-internal +global +update\n {6}sourceRanges \(want \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14, 10\.20\.0\.0\/20, 10\.108\.0\.0\/14\], have \[10\.10\.0\.0\/20, 10\.100\.0\.0\/14\]\) \[update\]\n/);
     assert.ok(!gcloud.creates().includes('networks mesh-vpc'));
     assert.ok(!gcloud.creates().includes('firewall-rules mesh-vpc-mesh-internal'));
     assert.ok(gcloud.creates().includes('subnets frankfurt'));
+    assert.deepEqual(gcloud.commands.filter((c) => c.includes('update')).map((c) => c.join(' ')), [
+      'compute firewall-rules update mesh-vpc-mesh-internal --project=meshfleet-demo --rules=all --source-ranges=10.10.0.0/20,10.100.0.0/14,10.20.0.0/20,10.108.0.0/14 --no-disabled --format=json',
+    ]);
+    assert.match(out, /firewall mesh-vpc-mesh-internal +updated +\S+ +sourceRanges\n/);
   });
 });

@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,8 +64,8 @@ describe('npm run provision', { concurrency: true }, () => {
     assert.equal(err, 'no Google credentials found: run "gcloud auth application-default login" or set GOOGLE_APPLICATION_CREDENTIALS\n');
   });
 
-  test('--dry-run needs no credentials and sends nothing', async () => {
-    const { code, out, err } = await cli(['--dry-run', '--cluster', 'saopaulo'], cleanEnv());
+  test('--dry-run --offline needs no credentials and sends nothing', async () => {
+    const { code, out, err } = await cli(['--dry-run', '--offline', '--cluster', 'saopaulo'], cleanEnv());
     assert.equal(code, 0, out + err);
     assert.equal(err, '');
     assert.match(out, /1 of 2 clusters/);
@@ -77,9 +78,47 @@ describe('npm run provision', { concurrency: true }, () => {
   test('--help describes every option', async () => {
     const { code, out } = await cli(['--help'], cleanEnv());
     assert.equal(code, 0);
-    for (const option of ['--config FILE', '--cluster NAME', '--dry-run', '--yes', '--help', 'GKE_EMULATOR_HOST', 'COMPUTE_EMULATOR_HOST', 'MESHFLEET_RETRY_DELAY_MS', 'MESHFLEET_POLL_INTERVAL_MS']) {
+    for (const option of [
+      '--config FILE', '--cluster NAME', '--dry-run', '--offline', '--yes', '--prune', '--accept-drift', '--call-timeout SECONDS', '--wait-timeout SECONDS',
+      '--help', 'GKE_EMULATOR_HOST', 'COMPUTE_EMULATOR_HOST', 'MESHFLEET_RETRY_DELAY_MS', 'MESHFLEET_POLL_INTERVAL_MS', 'MESHFLEET_POLL_TIMEOUT_MS',
+    ]) {
       assert.ok(out.includes(option), `--help lacks ${option}`);
     }
+  });
+
+  test('a server that takes the connection and never answers: one line naming the call and where, exit 1, within the call budget', async () => {
+    const dead = createServer((socket) => sockets.push(socket));
+    const sockets: Socket[] = [];
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(dead.address() as { port: number }).port}`;
+    try {
+      const { code, out, err } = await cli(['--yes', '--call-timeout', '0.4'], cleanEnv({ GKE_EMULATOR_HOST: address, MESHFLEET_RETRY_DELAY_MS: '1' }));
+      assert.equal(code, 1, out + err);
+      const lines = err.split('\n').filter(Boolean);
+      // The notice, a progress line per retry, then the one line that says what failed. Each attempt
+      // waits its 0.4 s deadline; a second one starts only if it can end within the 1.2 s budget
+      // (on a loaded machine the first may already have used too much of it).
+      const retries = lines.slice(1, -1);
+      assert.ok(retries.length <= 1, err);
+      for (const line of retries) assert.match(line, /^ {2}GKE ListClusters: DEADLINE_EXCEEDED: Deadline exceeded after [0-9.]+s,.*; retry 1\/5 in \d+ms$/);
+      const attempts = retries.length === 0 ? '1 attempt' : '2 attempts';
+      assert.match(lines.at(-1)!, new RegExp(`^error: cannot read what exists: GKE ListClusters projects/meshfleet-demo/locations/- at ${address.replace(/\./g, '\\.')} \\(GKE_EMULATOR_HOST\\): no answer in (\\d+ms|[0-9.]+s) \\(${attempts} of 400ms\\); check that the server is up, or give a slow one more time with --call-timeout SECONDS$`));
+      // It stops after its budget, not after six 20 s deadlines.
+      assert.match(lines.at(-1)!, /no answer in (\d+ms|[0-4]\.\d+s) /);
+      assert.match(out, /\nReading what exists…\n/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      dead.close();
+    }
+  });
+
+  test('bad timing options and --offline without --dry-run are usage errors (exit 2)', async () => {
+    const timeout = await cli(['--call-timeout', 'soon', '--dry-run', '--offline'], cleanEnv());
+    assert.equal(timeout.code, 2);
+    assert.equal(timeout.err, '--call-timeout must be a positive number of seconds (got "soon")\nRun with --help for details.\n');
+    const offline = await cli(['--offline'], cleanEnv());
+    assert.equal(offline.code, 2);
+    assert.equal(offline.err, '--offline only goes with --dry-run\nRun with --help for details.\n');
   });
 
   test('an unknown --cluster is a usage error (exit 2)', async () => {

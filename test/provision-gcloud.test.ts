@@ -76,3 +76,35 @@ test('gcloud creates the VPC, subnet and firewall rule through the compute endpo
   // The cluster waited for its subnet.
   assert.equal(gke.requests('CreateCluster').length, 1);
 });
+
+test('gcloud widens the firewall for a new cluster, then narrows it and deletes the subnet when --prune removes it', { skip }, async () => {
+  const TWO = `  - name: two
+    region: europe-west4
+    role: primary
+    ranges: { nodes: 10.16.0.0/20, pods: 10.20.0.0/14, services: 10.24.0.0/20 }
+`;
+  writeFileSync(join(dir, 'fleet2.yaml'), FLEET + TWO);
+  const computeTarget = { mode: 'emulator' as const, url: `http://${compute.address}/compute/v1/` };
+  const env = { ...process.env, CLOUDSDK_CONFIG: join(dir, 'gcloud') };
+  const run = async (file: string, prune = false) => {
+    compute.calls.length = 0;
+    const out = new Capture();
+    const code = await provision({
+      fleet: loadFleet(join(dir, file)), yes: true, prune, timing: FAST, env,
+      endpoints: { gkeEmulator: { host: '127.0.0.1', port: gke.port }, compute: computeTarget },
+      gcloud: createGcloud(computeTarget, env),
+      io: { out, err: new Capture(), input: input() },
+    });
+    assert.equal(code, 0, out.text);
+    return compute.writes().map((c) => `${c.method} ${c.path}${c.body?.sourceRanges ? ` ${c.body.sourceRanges.join(',')}` : ''}`).sort();
+  };
+  assert.deepEqual(await run('fleet2.yaml'), [
+    'PATCH projects/gcloud-test/global/firewalls/test-vpc-mesh-internal 10.0.0.0/20,10.4.0.0/14,10.16.0.0/20,10.20.0.0/14',
+    'POST projects/gcloud-test/regions/europe-west4/subnetworks',
+  ]);
+  assert.deepEqual(await run('fleet.yaml', true), [
+    'DELETE projects/gcloud-test/regions/europe-west4/subnetworks/two',
+    'PATCH projects/gcloud-test/global/firewalls/test-vpc-mesh-internal 10.0.0.0/20,10.4.0.0/14',
+  ]);
+  assert.deepEqual(gke.requests('DeleteCluster').map((r) => r.name), ['projects/gcloud-test/locations/europe-west4/clusters/two']);
+});

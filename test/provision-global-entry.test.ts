@@ -113,7 +113,7 @@ describe('global-frontends, step by step', () => {
       /iam +roles\/container\.admin +project +exists\n/, /iam +roles\/compute\.networkViewer +project +exists\n/, /firewall +mesh-vpc-lb-health-checks +global +exists\n/]) {
       assert.match(out, row);
     }
-    assert.match(out, /\n16 exist\.\n\nNothing to create: everything exists\.\n$/);
+    assert.match(out, /\n16 exist\.\n\nNothing to change: everything is as config says\.\n$/);
   });
 
   test('a config membership that is not the config cluster is reported as differs, and left alone', async () => {
@@ -130,7 +130,7 @@ describe('global-frontends, step by step', () => {
       + ` {6}to change it \\(provision does not\\): gcloud container fleet ingress update --config-membership=${MEMBERSHIP} --project=${PROJECT} `
       + "\\(re-points the load balancer's config; traffic may be interrupted\\)\\n",
     ));
-    assert.match(out, /\n15 exist, 1 differ\.\n\nNothing to create: everything exists\.\n$/);
+    assert.match(out, /\n15 exist, 1 differ\.\n\nDifferences provision does not change, with their fix:\n  feature multiclusteringress \(global\): spec\.multiclusteringress\.configMembership \(want [^\n]*\n\nNothing provision changes is left to do; the differences above are yours to fix or accept\.\n$/);
     assert.deepEqual(bin.writes(), [], 'no enable, no update');
     assert.equal(bin.state().features!.multiclusteringress.spec.multiclusteringress.configMembership, `projects/${PROJECT}/locations/southamerica-east1/memberships/saopaulo`);
   });
@@ -169,7 +169,7 @@ describe('global-frontends, step by step', () => {
     assert.equal(code, 1, out);
     assert.match(out, /\n {2}iam +roles\/container\.admin +project +needs attention: cannot read: the project number: gcloud projects describe meshfleet-demo: fake failure: the test asked this command to fail\n/);
     assert.match(out, /\n {2}iam +roles\/compute\.networkViewer +project +exists\n/);
-    assert.match(out, /\n15 exist, 1 need attention\.\n\nNothing to create; see the items that need attention above\.\n$/);
+    assert.match(out, /\n15 exist, 1 need attention\.\n\nNothing to change; see the items that need attention above\.\n$/);
   });
 });
 
@@ -177,7 +177,7 @@ describe('plan only', () => {
   test('--dry-run sends nothing and shows every fleet and IAM command', async () => {
     bin.clearCalls();
     gke.resetCalls();
-    const { code, out } = await run({ dryRun: true, yes: false });
+    const { code, out } = await run({ dryRun: true, offline: true, yes: false });
     assert.equal(code, 0, out);
     assert.deepEqual(bin.calls(), [], 'not even a read');
     assert.deepEqual(gke.calls, []);
@@ -204,7 +204,7 @@ describe('plan only', () => {
 
   test('the default fleet (global entry off) plans none of these items', async () => {
     bin.clearCalls();
-    const { code, out, err } = await run({ fleet: defaultFleet(), dryRun: true });
+    const { code, out, err } = await run({ fleet: defaultFleet(), dryRun: true, offline: true });
     assert.equal(code, 0, out);
     assert.equal(err, '');
     assert.doesNotMatch(out, /fleet and IAM|lb-health-checks|\n {2}feature |\n {2}iam |container fleet|add-iam-policy-binding|get-iam-policy|projects describe/);
@@ -214,7 +214,7 @@ describe('plan only', () => {
 
   test('next to an emulator the fleet and IAM items are skipped with a notice, never sent to Google', async () => {
     const gcloud = new RecordingGcloud();
-    const { code, out, err } = await runProvision(gke.address, { fleet: GLOBAL, gcloud, dryRun: true });
+    const { code, out, err } = await runProvision(gke.address, { fleet: GLOBAL, gcloud, dryRun: true, offline: true });
     assert.equal(code, 0, out);
     assert.match(out, /\n {2}fleet and IAM: skipped \(no emulator for GKE Hub and IAM\)\n/);
     assert.match(out, /\n {2}feature +multiclusteringress +global +skipped: no fleet or IAM emulator\n/);

@@ -12,7 +12,7 @@ import { formatDuration } from '../scripts/provision/format.ts';
 import { fleetSteps, sameMembership } from '../scripts/provision/fleet-steps.ts';
 import { commandLine, errorSummary, isNotFound } from '../scripts/provision/gcloud.ts';
 import { networkSteps } from '../scripts/provision/network-steps.ts';
-import { planCluster, planGcloudStep } from '../scripts/provision/plan.ts';
+import { changesOf, planCluster, planGcloudStep } from '../scripts/provision/plan.ts';
 import { Progress } from '../scripts/provision/progress.ts';
 import { renderPlan } from '../scripts/provision/render.ts';
 import { backoffDelay, DEFAULT_TIMING, timingFromEnv } from '../scripts/provision/retry.ts';
@@ -93,7 +93,8 @@ describe('clusterRequest', () => {
 });
 
 describe('clusterDifferences', () => {
-  const want = clusterRequest(fleet, saopaulo).cluster;
+  const request = clusterRequest(fleet, saopaulo);
+  const want = request.cluster;
 
   test('what GKE echoes back (short network names, proto defaults) is no difference', () => {
     const live = structuredClone(want);
@@ -101,7 +102,7 @@ describe('clusterDifferences', () => {
     live.subnetwork = 'saopaulo';
     live.fleet = null;
     live.resourceLabels = { ...live.resourceLabels, 'goog-managed': 'x' };
-    assert.deepEqual(clusterDifferences(want, live), []);
+    assert.deepEqual(clusterDifferences(request, live), []);
   });
 
   test('names each field we set that differs, with both values', () => {
@@ -112,7 +113,7 @@ describe('clusterDifferences', () => {
     // A cluster made with the deprecated field is private all the same: no difference.
     live.networkConfig = {};
     live.privateClusterConfig = { enablePrivateNodes: true, masterIpv4CidrBlock: '172.16.0.16/28' };
-    assert.deepEqual(clusterDifferences(want, live).map((d) => `${d.field}: ${d.want} → ${d.have}`), [
+    assert.deepEqual(clusterDifferences(request, live).map((d) => `${d.field}: ${d.want} → ${d.have}`), [
       'releaseChannel.channel: REGULAR → RAPID',
       'nodePools[default].config.spot: true → false',
       'nodePools[default].autoscaling.minNodeCount: 1 → 0',
@@ -121,7 +122,10 @@ describe('clusterDifferences', () => {
 
   test('a node pool missing from the live cluster', () => {
     const live = { ...structuredClone(want), nodePools: [{ name: 'other' }] };
-    assert.deepEqual(clusterDifferences(want, live), [{ field: 'nodePools[default]', want: 'present', have: 'missing' }]);
+    assert.deepEqual(clusterDifferences(request, live).map((d) => [d.field, d.want, d.have, d.kind]), [
+      ['nodePools[default]', 'present', 'missing', 'update'],
+      ['nodePools[other]', 'absent', 'present', undefined],
+    ]);
   });
 });
 
@@ -167,8 +171,49 @@ describe('networkSteps', () => {
       network: 'https://www.googleapis.com/compute/v1/projects/meshfleet-demo/global/networks/mesh-vpc', ipCidrRange: '10.10.0.0/20', privateIpGoogleAccess: true,
       secondaryIpRanges: [{ rangeName: 'frankfurt-pods', ipCidrRange: '10.100.0.0/16' }, { rangeName: 'frankfurt-services', ipCidrRange: '10.104.0.0/20' }],
     });
-    assert.equal(item.action, 'differs');
-    assert.deepEqual(item.differences, [{ field: 'secondaryIpRanges[frankfurt-pods]', want: '10.100.0.0/14', have: '10.100.0.0/16' }]);
+    // A range in use cannot move: an error with the fix, never a change.
+    assert.equal(item.action, 'broken');
+    assert.equal(item.note, 'secondaryIpRanges[frankfurt-pods] cannot change in place');
+    assert.deepEqual(item.differences.map((d) => [d.field, d.want, d.have, d.kind, d.fix]), [[
+      'secondaryIpRanges[frankfurt-pods]', '10.100.0.0/14', '10.100.0.0/16', 'immutable',
+      `a running cluster's ranges cannot change: put the live range back in ${fleet.file}, or add a new cluster with new ranges, move its workloads there and remove frankfurt`,
+    ]]);
+  });
+
+  test('what provision owns is changed in place: a missing secondary range, private access, NAT ranges, firewall ranges', () => {
+    const steps = networkSteps(fleet);
+    const subnet = planGcloudStep(steps.find((s) => s.kind === 'subnet')!, {
+      network: 'projects/meshfleet-demo/global/networks/mesh-vpc', ipCidrRange: '10.10.0.0/20', privateIpGoogleAccess: false,
+      secondaryIpRanges: [{ rangeName: 'frankfurt-pods', ipCidrRange: '10.100.0.0/14' }],
+    });
+    assert.equal(subnet.action, 'update');
+    assert.deepEqual(changesOf(subnet.differences).map((args) => commandLine(args)), [
+      'gcloud compute networks subnets update frankfurt --project=meshfleet-demo --region=europe-west3 --add-secondary-ranges=frankfurt-services=10.104.0.0/20 --format=json',
+      'gcloud compute networks subnets update frankfurt --project=meshfleet-demo --region=europe-west3 --enable-private-ip-google-access --format=json',
+    ]);
+    const nat = planGcloudStep(steps.find((s) => s.kind === 'nat')!, { nats: [{ name: 'mesh-vpc-europe-west3-nat', sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS' }] });
+    assert.equal(nat.action, 'update');
+    assert.deepEqual(changesOf(nat.differences).map((args) => commandLine(args)), [
+      'gcloud compute routers nats update mesh-vpc-europe-west3-nat --project=meshfleet-demo --region=europe-west3 --router=mesh-vpc-europe-west3 --nat-all-subnet-ip-ranges --format=json',
+    ]);
+    // Two fields of one rule differ: one update sets both.
+    const rule = planGcloudStep(steps.find((s) => s.id === 'firewall:mesh-vpc-mesh-internal')!, {
+      network: 'projects/meshfleet-demo/global/networks/mesh-vpc', direction: 'INGRESS', sourceRanges: ['10.10.0.0/20'], allowed: [{ IPProtocol: 'tcp' }],
+    });
+    assert.equal(rule.action, 'update');
+    assert.deepEqual(rule.differences.map((d) => `${d.field}: ${d.want} → ${d.have}`), [
+      'sourceRanges: [10.10.0.0/20, 10.100.0.0/14, 10.20.0.0/20, 10.108.0.0/14] → [10.10.0.0/20]',
+      'allowed: [all] → [tcp]',
+    ]);
+    assert.deepEqual(changesOf(rule.differences).map((args) => commandLine(args)), [
+      'gcloud compute firewall-rules update mesh-vpc-mesh-internal --project=meshfleet-demo --rules=all --source-ranges=10.10.0.0/20,10.100.0.0/14,10.20.0.0/20,10.108.0.0/14 --no-disabled --format=json',
+    ]);
+    // A rule on another network cannot be moved: delete it and re-run.
+    const other = planGcloudStep(steps.find((s) => s.id === 'firewall:mesh-vpc-mesh-internal')!, {
+      network: 'projects/meshfleet-demo/global/networks/default', direction: 'INGRESS', sourceRanges: ['10.10.0.0/20', '10.100.0.0/14', '10.20.0.0/20', '10.108.0.0/14'], allowed: [{ IPProtocol: 'all' }],
+    });
+    assert.equal(other.action, 'broken');
+    assert.equal(other.differences[0]!.fix, 'gcloud compute firewall-rules delete mesh-vpc-mesh-internal --project=meshfleet-demo, then re-run provision');
   });
 });
 
@@ -292,7 +337,7 @@ describe('plan', () => {
       '  KIND     NAME       LOCATION            ACTION',
       '  cluster  frankfurt  europe-west3        create',
       '  cluster  saopaulo   southamerica-east1  differs (reported only; nothing is changed)',
-      '      releaseChannel.channel (want REGULAR, have STABLE)',
+      '      releaseChannel.channel (want REGULAR, have STABLE) [security drift]',
       '1 to create, 1 differ.',
     ]);
   });
@@ -300,7 +345,7 @@ describe('plan', () => {
 
 describe('applyItems', () => {
   test('an item runs after what it needs; a failure skips its dependants only', async () => {
-    const item = (id: string, needs: string[] = []) => ({ ...planCluster(frankfurt, clusterRequest(fleet, frankfurt), null, needs), id, name: id });
+    const item = (id: string, needs: string[] = []) => ({ ...planCluster(frankfurt, clusterRequest(fleet, frankfurt), null, { needs }), id, name: id });
     const order: string[] = [];
     const results = await applyItems([item('c', ['b']), item('b', ['a']), item('a'), item('d', ['x'])], async (i) => {
       order.push(i.id);

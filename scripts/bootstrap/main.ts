@@ -23,6 +23,8 @@ Hands every cluster of the fleet to Flux. Per cluster, in order:
   6 sync ready        waits until Flux reports the sync Ready
 Then the remote secrets: each remote's reader token and API endpoint, as a kubeconfig in its
 primary's istio-system (with several primaries, every primary gets one for every other cluster).
+Without --cluster, each primary's remote secrets (label istio/multiCluster=true) for clusters that
+left config, or that it no longer watches, are deleted: istiod stops watching what is gone.
 Re-running changes nothing. Secrets reach kubectl on stdin; keys stay in the state directory.
 
 Options:

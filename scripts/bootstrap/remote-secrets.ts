@@ -1,11 +1,13 @@
 /**
  * Remote secrets: how a primary's istiod discovers the endpoints of another cluster. Which pairs
  * need one follows from the fleet (never typed): each remote is read by its primary; with several
- * primaries (multi-primary), every primary reads every other cluster.
+ * primaries (multi-primary), every primary reads every other cluster. A remote secret for a
+ * cluster that left config (or that this primary no longer watches) is stale: istiod would keep
+ * trying to reach a cluster that is gone, so bootstrap finds and deletes it.
  */
 import { READER_TOKEN_SECRET, ISTIO_NAMESPACE } from '../../charts/istio/names.ts';
 import { primaries, watchersOf, type Fleet } from '../../config/model.ts';
-import type { CommandInput } from './command.ts';
+import type { Command, CommandInput } from './command.ts';
 import { BootstrapError } from './errors.ts';
 import { describeCluster, kubectl, remoteKubeconfig, type KubeTarget } from './kube.ts';
 import { secretManifest } from './manifests.ts';
@@ -21,8 +23,38 @@ export interface RemoteSecretPair {
 /** How long to wait for the reader token (Flux must first apply the istiod layer). */
 export const TOKEN_TIMEOUT = '10m';
 
+/** Prefix of istioctl's remote secret names (`remoteSecretPrefix` in istioctl's create-remote-secret). */
+export const REMOTE_SECRET_PREFIX = 'istio-remote-secret-';
+
 /** `istio-remote-secret-<cluster>`, the name istioctl gives it. */
-export const remoteSecretName = (cluster: string): string => `istio-remote-secret-${cluster}`;
+export const remoteSecretName = (cluster: string): string => `${REMOTE_SECRET_PREFIX}${cluster}`;
+
+/** The label istiod's secret controller watches; istioctl and bootstrap put it on every remote secret. */
+export const REMOTE_SECRET_LABEL = { key: 'istio/multiCluster', value: 'true' } as const;
+
+/** Lists the remote secrets of `reader`'s istio-system, one name a line. */
+export function listRemoteSecrets(reader: KubeTarget): Command {
+  return kubectl(reader, [
+    '-n', ISTIO_NAMESPACE, 'get', 'secrets', '-l', `${REMOTE_SECRET_LABEL.key}=${REMOTE_SECRET_LABEL.value}`,
+    '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}',
+  ]);
+}
+
+/** The remote secrets among `listed` (names, one a line) that are not for one of `targets`. */
+export function staleRemoteSecrets(listed: string, targets: readonly string[]): string[] {
+  const wanted = new Set(targets.map(remoteSecretName));
+  return listed.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(REMOTE_SECRET_PREFIX) && !wanted.has(n)).sort();
+}
+
+/**
+ * Deletes the remote secrets of `reader` that are for none of `targets` (the clusters config says
+ * it watches); returns their names. A dry run prints the listing and deletes nothing.
+ */
+export async function removeStaleRemoteSecrets(runner: Runner, reader: KubeTarget, targets: readonly string[]): Promise<string[]> {
+  const stale = staleRemoteSecrets(await runner.read(listRemoteSecrets(reader), ''), targets);
+  for (const name of stale) await runner.change(kubectl(reader, ['-n', ISTIO_NAMESPACE, 'delete', 'secret', name, '--ignore-not-found']));
+  return stale;
+}
 
 /**
  * Every pair that needs a remote secret, by reader then target in config order; with `only`, the
@@ -67,7 +99,7 @@ export function remoteSecretManifest(target: string, kubeconfig: string): Comman
   return secretManifest({
     name: remoteSecretName(target),
     namespace: ISTIO_NAMESPACE,
-    labels: { 'istio/multiCluster': 'true' },
+    labels: { [REMOTE_SECRET_LABEL.key]: REMOTE_SECRET_LABEL.value },
     annotations: { 'networking.istio.io/cluster': target },
     data: { [target]: kubeconfig },
   });

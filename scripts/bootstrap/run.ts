@@ -4,7 +4,7 @@
  * runs for a dry run, with a runner that prints instead of executing.
  */
 import { ISTIO_NAMESPACE } from '../../charts/istio/names.ts';
-import { findCluster, type Fleet } from '../../config/model.ts';
+import { findCluster, primaries, type Fleet } from '../../config/model.ts';
 import { ensureRootCa } from './ca.ts';
 import { checkDist } from './dist-check.ts';
 import { BootstrapError, UsageError } from './errors.ts';
@@ -12,7 +12,7 @@ import { commandEnv, describeGitAuth, gitSecretData, needsKeyscan, type GitAuth 
 import { APPLY, kubeTarget, kubectl, type KubeTarget } from './kube.ts';
 import { Progress, stepLabel } from './progress.ts';
 import { homeAbbreviatingWriter, Redactor, redactingWriter, type Writer } from './redact.ts';
-import { readerKubeconfig, remoteSecretManifest, remoteSecretName, remoteSecretPairs, targetsOf } from './remote-secrets.ts';
+import { readerKubeconfig, remoteSecretManifest, remoteSecretName, remoteSecretPairs, removeStaleRemoteSecrets, targetsOf } from './remote-secrets.ts';
 import { DryRunRunner, ExecRunner, type Runner } from './runner.ts';
 import { assertOutsideGit, ensurePrivateDir, homeOf } from './state-dir.ts';
 import { CLUSTER_STEPS, kubeContextStep, type ClusterStepContext } from './steps.ts';
@@ -121,6 +121,16 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapSum
       await runner.change(kubectl(targetOf(pair.reader), [...APPLY, '-f', '-'], remoteSecretManifest(pair.target, kubeconfigs.get(pair.target)!)));
       return `done (${ISTIO_NAMESPACE}/${remoteSecretName(pair.target)})`;
     });
+  }
+  // A whole-fleet run also clears what a removed (or re-homed) cluster left in the primaries that watched it.
+  if (options.cluster === undefined) {
+    const wanted = remoteSecretPairs(fleet);
+    for (const reader of primaries(fleet)) {
+      await progress.step(stepLabel(reader.name, 'stale remote secrets'), async () => {
+        const removed = await removeStaleRemoteSecrets(runner, targetOf(reader.name), wanted.filter((p) => p.reader === reader.name).map((p) => p.target));
+        return removed.length > 0 ? `removed ${removed.map((n) => `${ISTIO_NAMESPACE}/${n}`).join(', ')}` : 'none';
+      });
+    }
   }
   return { clusters, remoteSecrets: pairs.length };
 }

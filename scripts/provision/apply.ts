@@ -1,11 +1,11 @@
 /**
  * Runs the actionable plan items, each as soon as the items it needs have succeeded: network
- * steps in dependency order, then every cluster in parallel with the others. A failure fails only
- * the items that need it.
+ * steps in dependency order, then every cluster in parallel with the others; deletions after what
+ * depends on them is gone. A failure fails only the items that need it.
  */
 import type { PlanItem } from './plan.ts';
 
-export type Result = 'created' | 'exists' | 'failed' | 'skipped';
+export type Result = 'created' | 'updated' | 'deleted' | 'exists' | 'failed' | 'skipped';
 
 /** The outcome of one item. */
 export interface ItemResult {

@@ -1,16 +1,50 @@
-/** A field whose live value is not what config asks for; provisioning reports these, never fixes them. */
+/**
+ * A field whose live value is not what config asks for, and what provisioning does about it: change
+ * it in place, report it as drift (with the command that fixes it), or refuse because the field
+ * cannot change under a running resource.
+ */
 
-/** One differing field: its path and both values, already rendered for humans. */
-export interface Difference {
+/**
+ * - `update`: provision changes it in place (the plan shows it, apply makes it);
+ * - `drift`: reported with its fix, never changed by provision; does not decide the exit code;
+ * - `security`: drift in a security setting (private nodes, Workload Identity, master authorized
+ *   networks, release channel): reported with its fix; exit 1 unless `--accept-drift`;
+ * - `immutable`: cannot change in place (a region, a range, a network): an error with the fix.
+ */
+export type DifferenceKind = 'update' | 'drift' | 'security' | 'immutable';
+
+/** One differing field: its path and both values, already rendered for humans; `C` is how an `update` is made. */
+export interface Difference<C = unknown> {
   /** Field path in the API's own terms, e.g. `nodePools[default].autoscaling.maxNodeCount`. */
   readonly field: string;
   readonly want: string;
   readonly have: string;
+  /** @default 'drift' */
+  readonly kind?: DifferenceKind;
+  /** How to fix it by hand (a command or a sentence); for `update`, what provision sends. */
+  readonly fix?: string;
+  /** For `update`: the change provision makes (gcloud arguments, a GKE request). Equal changes run once. */
+  readonly change?: C;
 }
 
-/** `releaseChannel.channel (want STABLE, have REGULAR)` */
+/** What a difference is and how to fix it, for `compareField`. */
+export interface DifferenceInfo<C = unknown> {
+  readonly kind?: DifferenceKind;
+  readonly fix?: string;
+  readonly change?: C;
+}
+
+/** The kind of `d`, with its default. */
+export const kindOf = (d: Difference): DifferenceKind => d.kind ?? 'drift';
+
+const KIND_TEXT: Record<DifferenceKind, string> = {
+  update: 'update', drift: 'drift', security: 'security drift', immutable: 'cannot change in place',
+};
+
+/** `releaseChannel.channel: want STABLE, have REGULAR` (with its kind, when it is not plain drift). */
 export function formatDifference(d: Difference): string {
-  return `${d.field} (want ${d.want}, have ${d.have})`;
+  const kind = kindOf(d);
+  return `${d.field} (want ${d.want}, have ${d.have})${kind === 'drift' ? '' : ` [${KIND_TEXT[kind]}]`}`;
 }
 
 /**
@@ -36,6 +70,6 @@ export function sameValue(want: unknown, have: unknown): boolean {
 }
 
 /** Collects a Difference when `want` and `have` differ. */
-export function compareField(out: Difference[], field: string, want: unknown, have: unknown): void {
-  if (!sameValue(want, have)) out.push({ field, want: show(want), have: show(have) });
+export function compareField<C>(out: Difference<C>[], field: string, want: unknown, have: unknown, info: DifferenceInfo<C> = {}): void {
+  if (!sameValue(want, have)) out.push({ field, want: show(want), have: show(have), ...info });
 }

@@ -8,7 +8,7 @@
 import { findCluster, type Cluster, type Fleet } from '../../config/model.ts';
 import { compareField, type Difference } from './differences.ts';
 import { MCI_FEATURE, MCS_FEATURE, mciServiceAgent, mcsImporter, membershipPath } from './names.ts';
-import type { Described, GcloudStep } from './network-steps.ts';
+import type { Described, GcloudArgs, GcloudStep } from './network-steps.ts';
 import { clusterId } from './plan.ts';
 
 export type FleetKind = 'feature' | 'iam';
@@ -66,7 +66,7 @@ export function fleetSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.cl
     create: ['container', 'fleet', 'ingress', 'enable', `--config-membership=${configMembership}`, projectFlag],
     find: (d) => d,
     differences: (live) => {
-      const out: Difference[] = [];
+      const out: Difference<GcloudArgs>[] = [];
       const have = configMembershipOf(live);
       // The API may echo the project as its number; a membership is the same by location and name.
       const same = have !== undefined && sameMembership(configMembership, have, project, projectNumber);

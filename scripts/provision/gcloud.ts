@@ -11,8 +11,21 @@ import type { ComputeTarget } from './endpoints.ts';
 export interface Gcloud {
   /** The resource as JSON, or undefined when gcloud reports it does not exist. */
   describe(args: readonly string[]): Promise<Record<string, unknown> | undefined>;
+  /** The resources a `list --format=json` prints. */
+  list(args: readonly string[]): Promise<Record<string, unknown>[]>;
   /** Runs a command; throws a one-line `GcloudError` when it fails. */
   run(args: readonly string[]): Promise<void>;
+}
+
+/** How long gcloud may take. */
+export interface GcloudTimeouts {
+  /**
+   * A read (describe, list): one API call, plus gcloud's own start-up (seconds on a busy machine)
+   * and its own retries. @default 60000
+   */
+  readonly readMs?: number;
+  /** A write: gcloud waits for the operation it starts. @default 3600000 */
+  readonly writeMs?: number;
 }
 
 /** A failed gcloud command; the message is gcloud's own error, on one line. */
@@ -33,18 +46,26 @@ export function gcloudEnv(target: ComputeTarget, base: NodeJS.ProcessEnv): NodeJ
 }
 
 /** Creates the runner; `bin` defaults to `gcloud` on PATH. */
-export function createGcloud(target: ComputeTarget, base: NodeJS.ProcessEnv = process.env, bin = 'gcloud'): Gcloud {
-  const sh = $({ quiet: true, nothrow: true, env: gcloudEnv(target, base), timeout: '20m' });
-  const exec = (args: readonly string[]) => sh`${bin} ${[...args]}`;
+export function createGcloud(target: ComputeTarget, base: NodeJS.ProcessEnv = process.env, bin = 'gcloud', timeouts: GcloudTimeouts = {}): Gcloud {
+  const env = gcloudEnv(target, base);
+  const where = target.mode === 'emulator' ? `${target.url} (COMPUTE_EMULATOR_HOST)` : 'Google Cloud';
+  const exec = async (args: readonly string[], timeoutMs: number) => {
+    const out = await $({ quiet: true, nothrow: true, env, timeout: timeoutMs })`${bin} ${[...args]}`;
+    // Killed at the deadline: a server that takes the connection and never answers.
+    if (out.exitCode === null) throw new GcloudError(`${errorSummary(args, '').replace(/: failed with no message$/, '')} at ${where}: no answer in ${(timeoutMs / 1000).toFixed(1)}s; check that the server is up, or give a slow one more time with --call-timeout SECONDS`);
+    return out;
+  };
+  const read = async (args: readonly string[]) => {
+    const out = await exec(args, timeouts.readMs ?? 60_000);
+    if (out.exitCode === 0) return JSON.parse(out.stdout) as unknown;
+    if (isNotFound(out.stderr)) return undefined;
+    throw new GcloudError(errorSummary(args, out.stderr));
+  };
   return {
-    async describe(args) {
-      const out = await exec(args);
-      if (out.exitCode === 0) return JSON.parse(out.stdout) as Record<string, unknown>;
-      if (isNotFound(out.stderr)) return undefined;
-      throw new GcloudError(errorSummary(args, out.stderr));
-    },
+    describe: async (args) => (await read(args)) as Record<string, unknown> | undefined,
+    list: async (args) => ((await read(args)) ?? []) as Record<string, unknown>[],
     async run(args) {
-      const out = await exec(args);
+      const out = await exec(args, timeouts.writeMs ?? 60 * 60_000);
       if (out.exitCode !== 0) throw new GcloudError(errorSummary(args, out.stderr));
     },
   };

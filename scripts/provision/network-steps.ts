@@ -2,11 +2,14 @@
  * The network pieces the fleet needs, as gcloud commands: the VPC, a subnet per cluster with its
  * pod and service ranges, the firewall rules of the flat mesh network (and, with the global entry,
  * the one for Google's load balancer) and, for private nodes, a Cloud Router with Cloud NAT per
- * region. Pure: builds commands, runs nothing.
+ * region. Each step also says how an existing resource is brought to config: the fields provision
+ * changes in place (with the gcloud command that does it) and those it must not change (an error
+ * with the fix). Pure: builds commands, runs nothing.
  */
 import { INGRESS } from '../../charts/istio/names.ts';
 import type { Cluster, Fleet } from '../../config/model.ts';
 import { compareField, type Difference } from './differences.ts';
+import { commandLine } from './gcloud.ts';
 import {
   healthCheckFirewallName, meshFirewallName, natName, podsRangeName, routerName, servicesRangeName, subnetName, webhookFirewallName,
 } from './names.ts';
@@ -32,8 +35,11 @@ export interface GcloudStep<K extends string = string> {
   readonly create: readonly string[];
   /** This step's resource within what `describe` printed, or undefined when it is absent. */
   readonly find: (described: Described) => Described | undefined;
-  /** Fields of an existing resource that differ from config. */
-  readonly differences: (live: Described) => Difference[];
+  /**
+   * Fields of an existing resource that differ from config. An `update` difference carries the
+   * gcloud arguments that change it (`change`); differences sharing a command run it once.
+   */
+  readonly differences: (live: Described) => Difference<GcloudArgs>[];
   /** Shown under the plan row: what the item is about when its name cannot say it (a member, a membership). */
   readonly detail?: string;
   /** When the resource differs: the command that would change it, for a human. Shown, never run. */
@@ -44,6 +50,12 @@ export interface GcloudStep<K extends string = string> {
 
 /** One network resource. */
 export type NetworkStep = GcloudStep<NetworkKind>;
+
+/** Arguments of one gcloud command. */
+export type GcloudArgs = readonly string[];
+
+/** An in-place change by gcloud: `fix` shows the command, `change` holds it. */
+const gcloudUpdate = (args: GcloudArgs) => ({ kind: 'update' as const, fix: commandLine(args), change: args });
 
 /** Istio's sidecar-injector and validation webhooks listen here; GKE's own rules open only 443/10250. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
@@ -77,8 +89,11 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
     create: ['compute', 'networks', 'create', vpc, ...project, '--subnet-mode=custom', '--bgp-routing-mode=regional', ...json],
     find: (d) => d,
     differences: (live) => {
-      const out: Difference[] = [];
-      compareField(out, 'autoCreateSubnetworks', false, live.autoCreateSubnetworks);
+      const out: Difference<GcloudArgs>[] = [];
+      // Switching to custom mode cannot be undone, and keeps the auto subnets: a human's decision.
+      compareField(out, 'autoCreateSubnetworks', false, live.autoCreateSubnetworks, {
+        kind: 'immutable', fix: `${commandLine(['compute', 'networks', 'update', vpc, ...project, '--switch-to-custom-subnet-mode'])} (one-way; the auto-mode subnets stay)`,
+      });
       return out;
     },
   });
@@ -99,14 +114,20 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
       ],
       find: (d) => d,
       differences: (live) => {
-        const out: Difference[] = [];
-        compareField(out, 'network', vpc, lastSegment(live.network));
-        compareField(out, 'ipCidrRange', cluster.ranges.nodes, live.ipCidrRange);
+        const out: Difference<GcloudArgs>[] = [];
+        const update = ['compute', 'networks', 'subnets', 'update', name, ...project, `--region=${cluster.region}`];
+        // The cluster's nodes, pods and Services live in these ranges: they cannot move under it.
+        const replace = `a running cluster's ranges cannot change: put the live range back in ${fleetFileOf(fleet)}, or add a new cluster with new ranges, move its workloads there and remove ${cluster.name}`;
+        compareField(out, 'network', vpc, lastSegment(live.network), { kind: 'immutable', fix: `subnet ${name} belongs to another network: delete it (gcloud compute networks subnets delete ${name} --region=${cluster.region}) or rename the cluster` });
+        compareField(out, 'ipCidrRange', cluster.ranges.nodes, live.ipCidrRange, { kind: 'immutable', fix: replace });
         const liveRanges = (live.secondaryIpRanges as { rangeName?: string; ipCidrRange?: string }[] | undefined) ?? [];
         for (const [rangeName, range] of Object.entries(secondary)) {
-          compareField(out, `secondaryIpRanges[${rangeName}]`, range, liveRanges.find((r) => r.rangeName === rangeName)?.ipCidrRange);
+          const have = liveRanges.find((r) => r.rangeName === rangeName)?.ipCidrRange;
+          // A missing secondary range can be added; a different one is in use.
+          compareField(out, `secondaryIpRanges[${rangeName}]`, range, have,
+            have === undefined ? gcloudUpdate([...update, `--add-secondary-ranges=${rangeName}=${range}`, ...json]) : { kind: 'immutable', fix: replace });
         }
-        compareField(out, 'privateIpGoogleAccess', true, live.privateIpGoogleAccess);
+        compareField(out, 'privateIpGoogleAccess', true, live.privateIpGoogleAccess, gcloudUpdate([...update, '--enable-private-ip-google-access', ...json]));
         return out;
       },
     });
@@ -155,8 +176,10 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
         create: ['compute', 'routers', 'create', router, ...project, `--region=${region}`, `--network=${vpc}`, ...json],
         find: (d) => d,
         differences: (live) => {
-          const out: Difference[] = [];
-          compareField(out, 'network', vpc, lastSegment(live.network));
+          const out: Difference<GcloudArgs>[] = [];
+          compareField(out, 'network', vpc, lastSegment(live.network), {
+            kind: 'immutable', fix: `router ${router} belongs to another network: delete it (gcloud compute routers delete ${router} --region=${region}) and re-run`,
+          });
           return out;
         },
       });
@@ -170,8 +193,9 @@ export function networkSteps(fleet: Fleet, clusters: readonly Cluster[] = fleet.
         ],
         find: (d) => (d.nats as Described[] | undefined)?.find((n) => n.name === nat),
         differences: (live) => {
-          const out: Difference[] = [];
-          compareField(out, 'sourceSubnetworkIpRangesToNat', 'ALL_SUBNETWORKS_ALL_IP_RANGES', live.sourceSubnetworkIpRangesToNat);
+          const out: Difference<GcloudArgs>[] = [];
+          compareField(out, 'sourceSubnetworkIpRangesToNat', 'ALL_SUBNETWORKS_ALL_IP_RANGES', live.sourceSubnetworkIpRangesToNat,
+            gcloudUpdate(['compute', 'routers', 'nats', 'update', nat, ...project, `--region=${region}`, `--router=${router}`, '--nat-all-subnet-ip-ranges', ...json]));
           return out;
         },
       });
@@ -206,20 +230,28 @@ function firewallStep(fleet: Fleet, name: string, networkId: string, rule: Firew
     ],
     find: (d) => d,
     differences: (live) => {
-      const out: Difference[] = [];
-      compareField(out, 'network', vpc, lastSegment(live.network));
-      compareField(out, 'direction', 'INGRESS', live.direction);
-      compareField(out, 'sourceRanges', sources, live.sourceRanges);
-      if (destinations) compareField(out, 'destinationRanges', destinations, live.destinationRanges);
+      const out: Difference<GcloudArgs>[] = [];
+      const recreate = { kind: 'immutable' as const, fix: `${commandLine(['compute', 'firewall-rules', 'delete', name, `--project=${fleet.project}`])}, then re-run provision` };
+      compareField(out, 'network', vpc, lastSegment(live.network), recreate);
+      compareField(out, 'direction', 'INGRESS', live.direction, recreate);
+      // One update sets every field provision owns, so a re-run after it finds nothing to do.
+      const update = gcloudUpdate([
+        'compute', 'firewall-rules', 'update', name, `--project=${fleet.project}`, `--rules=${rules.join(',')}`, `--source-ranges=${sources.join(',')}`,
+        ...(destinations ? [`--destination-ranges=${destinations.join(',')}`] : []), '--no-disabled', '--format=json',
+      ]);
+      compareField(out, 'sourceRanges', sources, live.sourceRanges, update);
+      if (destinations) compareField(out, 'destinationRanges', destinations, live.destinationRanges, update);
       // gcloud may group ports by protocol or not; compare as protocol:port pairs.
       const allowed = (live.allowed as { IPProtocol?: string; ports?: string[] }[] | undefined) ?? [];
       const liveRules = allowed.flatMap((a) => (a.ports?.length ? a.ports.map((p) => `${a.IPProtocol}:${p}`) : [a.IPProtocol ?? '']));
-      compareField(out, 'allowed', rules, liveRules);
-      compareField(out, 'disabled', false, live.disabled);
+      compareField(out, 'allowed', rules, liveRules, update);
+      compareField(out, 'disabled', false, live.disabled, update);
       return out;
     },
   };
 }
 
-const lastSegment = (value: unknown): string | undefined => (typeof value === 'string' ? value.split('/').pop() : undefined);
+export const lastSegment = (value: unknown): string | undefined => (typeof value === 'string' ? value.split('/').pop() : undefined);
+/** The fleet file, for messages that tell the user what to edit. */
+const fleetFileOf = (fleet: Fleet): string => fleet.file;
 const unique = <T>(values: T[]): T[] => [...new Set(values)];

@@ -11,25 +11,21 @@ import { locationPath } from './names.ts';
 import type { Described, GcloudStep } from './network-steps.ts';
 import { callOptions, withRetry, type RetryListener, type Timing } from './retry.ts';
 
+/** Where every location's clusters are listed at once (`-`): a same-named cluster elsewhere and clusters that left config are seen too. */
+export const allLocations = (project: string): string => locationPath(project, '-');
+
 /**
- * Live clusters by `region/name`, from one ListClusters per region of `clusters`. Throws when a
- * region cannot be listed completely (`missingZones`): planning a create from a partial list could
- * try to create a cluster that exists.
+ * Every cluster of the project, from one ListClusters over all locations. Throws when a location
+ * cannot be listed completely (`missingZones`): planning a create from a partial list could try to
+ * create a cluster that exists.
  */
-export async function readClusters(
-  client: ClusterManagerClient, project: string, clusters: readonly Cluster[], timing: Timing, onRetry?: RetryListener,
-): Promise<Map<string, GkeCluster>> {
-  const regions = [...new Set(clusters.map((c) => c.region))];
-  const found = new Map<string, GkeCluster>();
-  await Promise.all(regions.map(async (region) => {
-    const parent = locationPath(project, region);
-    const [response] = await withRetry(() => client.listClusters({ parent }, callOptions(timing)), timing, onRetry);
-    if (response.missingZones?.length) {
-      throw new Error(`ListClusters ${parent}: zones ${response.missingZones.join(', ')} did not answer; try again later`);
-    }
-    for (const c of response.clusters ?? []) found.set(`${region}/${c.name}`, c);
-  }));
-  return found;
+export async function readClusters(client: ClusterManagerClient, project: string, timing: Timing, where: string, onRetry?: RetryListener): Promise<GkeCluster[]> {
+  const parent = allLocations(project);
+  const [response] = await withRetry(() => client.listClusters({ parent }, callOptions(timing)), timing, onRetry, { call: `GKE ListClusters ${parent}`, where });
+  if (response.missingZones?.length) {
+    throw new Error(`ListClusters ${parent}: zones ${response.missingZones.join(', ')} did not answer; try again later`);
+  }
+  return response.clusters ?? [];
 }
 
 /** Live state per step id: the described JSON, or `null` when absent. Steps sharing a describe run it once. Throws on the first failed read. */

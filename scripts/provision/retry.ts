@@ -4,23 +4,61 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as Status } from '@grpc/grpc-js';
+import { formatDuration } from './format.ts';
 
 /** Retry and polling delays, in milliseconds. */
 export interface Timing {
-  /** Retries of one call on a transient error. */
-  readonly retry: { readonly attempts: number; readonly initialMs: number; readonly maxMs: number };
-  /** Polling of a long-running operation or a cluster that is still provisioning. */
+  /**
+   * Retries of one call on a transient error: at most `attempts`, and no attempt is started that
+   * could not end within `budgetMs` of the first (so a dead server fails in about a minute).
+   */
+  readonly retry: { readonly attempts: number; readonly initialMs: number; readonly maxMs: number; readonly budgetMs: number };
+  /** Polling of a long-running operation or a cluster that is still provisioning; `timeoutMs` is the total wait. */
   readonly poll: { readonly initialMs: number; readonly maxMs: number; readonly timeoutMs: number };
-  /** Deadline of a single API call. */
+  /** Deadline of a single API call (and of a gcloud read). */
   readonly callTimeoutMs: number;
 }
 
-/** GKE creates a cluster in 5–15 minutes; polling starts at 5 s and settles at 30 s. */
+/**
+ * GKE creates a cluster in 5–15 minutes; polling starts at 5 s and settles at 30 s. A GKE read
+ * answers in well under a second, so 20 s per call and 60 s for a call with its retries leave room
+ * for a slow API while a server that never answers fails within a minute (two attempts).
+ */
 export const DEFAULT_TIMING: Timing = {
-  retry: { attempts: 6, initialMs: 1_000, maxMs: 30_000 },
+  retry: { attempts: 6, initialMs: 1_000, maxMs: 30_000, budgetMs: 60_000 },
   poll: { initialMs: 5_000, maxMs: 30_000, timeoutMs: 60 * 60_000 },
-  callTimeoutMs: 60_000,
+  callTimeoutMs: 20_000,
 };
+
+/** The command-line overrides of the timing (seconds, as the user types them). */
+export interface TimingOptions {
+  /** `--call-timeout`: deadline of one call; the retry budget is three of them. */
+  readonly callTimeoutS?: number;
+  /** `--wait-timeout`: total wait for one operation or cluster. */
+  readonly waitTimeoutS?: number;
+}
+
+/** `timing` with the command-line overrides applied. */
+export function withTimingOptions(timing: Timing, options: TimingOptions): Timing {
+  const call = options.callTimeoutS === undefined ? undefined : options.callTimeoutS * 1000;
+  return {
+    retry: call === undefined ? timing.retry : { ...timing.retry, budgetMs: call * 3 },
+    poll: options.waitTimeoutS === undefined ? timing.poll : { ...timing.poll, timeoutMs: options.waitTimeoutS * 1000 },
+    callTimeoutMs: call ?? timing.callTimeoutMs,
+  };
+}
+
+/** The longest one call with its retries can take before it fails (the dead-server case). */
+export function worstCaseCallMs(timing: Timing): number {
+  let elapsed = 0;
+  for (let attempt = 0; attempt < timing.retry.attempts; attempt++) {
+    elapsed += timing.callTimeoutMs;
+    const delay = Math.min(timing.retry.initialMs * 2 ** attempt, timing.retry.maxMs);
+    if (attempt + 1 >= timing.retry.attempts || elapsed + delay + timing.callTimeoutMs > timing.retry.budgetMs) break;
+    elapsed += delay;
+  }
+  return elapsed;
+}
 
 /**
  * Timing from the environment: `MESHFLEET_RETRY_DELAY_MS` (first retry delay; the cap is 30×),
@@ -44,6 +82,9 @@ export function timingFromEnv(env: NodeJS.ProcessEnv): Timing {
     callTimeoutMs: d.callTimeoutMs,
   };
 }
+
+/** A call that got no answer within its deadlines; the message says which call, where, and what to do. */
+export class DeadlineError extends Error {}
 
 /** gRPC codes worth another try: the server was busy, rate-limited or slow, not wrong. */
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Status.DEADLINE_EXCEEDED, Status.RESOURCE_EXHAUSTED, Status.UNAVAILABLE]);
@@ -77,18 +118,35 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
 /** Told before each retry: which attempt failed, why, and how long until the next. */
 export type RetryListener = (info: { attempt: number; error: unknown; delayMs: number }) => void;
 
+/** Which call a `withRetry` makes and where it goes, for the one line a dead server gets. */
+export interface CallLabel {
+  /** `GKE ListClusters projects/p/locations/-` */
+  readonly call: string;
+  /** `the emulator at 127.0.0.1:8085`, `container.googleapis.com` */
+  readonly where: string;
+}
+
 /**
  * Runs `call`, retrying transient gRPC failures (`RETRYABLE_CODES`) with backoff up to
- * `timing.retry.attempts` attempts; any other error, or the last one, is thrown.
+ * `timing.retry.attempts` attempts within `timing.retry.budgetMs`; any other error, or the last
+ * one, is thrown. With `label`, a call that only ever timed out throws a `DeadlineError` naming it.
  */
-export async function withRetry<T>(call: () => Promise<T>, timing: Timing, onRetry?: RetryListener): Promise<T> {
+export async function withRetry<T>(call: () => Promise<T>, timing: Timing, onRetry?: RetryListener, label?: CallLabel): Promise<T> {
+  const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       const code = grpcCode(error);
-      if (code === undefined || !RETRYABLE_CODES.has(code) || attempt + 1 >= timing.retry.attempts) throw error;
       const delayMs = backoffDelay(attempt, timing.retry.initialMs, timing.retry.maxMs);
+      const elapsed = performance.now() - started;
+      const budgetLeft = elapsed + delayMs + timing.callTimeoutMs <= timing.retry.budgetMs;
+      if (code === undefined || !RETRYABLE_CODES.has(code) || attempt + 1 >= timing.retry.attempts || !budgetLeft) {
+        if (label && code === Status.DEADLINE_EXCEEDED) {
+          throw new DeadlineError(`${label.call} at ${label.where}: no answer in ${formatDuration(elapsed)} (${attempt + 1} attempt${attempt === 0 ? '' : 's'} of ${formatDuration(timing.callTimeoutMs)}); check that the server is up, or give a slow one more time with --call-timeout SECONDS`);
+        }
+        throw error;
+      }
       onRetry?.({ attempt: attempt + 1, error, delayMs });
       await sleep(delayMs);
     }

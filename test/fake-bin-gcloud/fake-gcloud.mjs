@@ -1,6 +1,7 @@
 /**
  * A fake `gcloud` for the provisioning tests: the commands `npm run provision` runs (compute
- * networks / subnets / firewall-rules / routers / nats describe+create, container fleet
+ * networks / subnets / firewall-rules / routers / nats describe+create, firewall-rules / subnets /
+ * nats update, subnets / firewall-rules / routers / nats delete, subnets list, container fleet
  * multi-cluster-services / ingress describe+enable, projects describe / get-iam-policy /
  * add-iam-policy-binding, config get-value account), answered from a JSON state file the way
  * gcloud answers: JSON on stdout, gcloud's own error wording on stderr, gcloud's exit codes.
@@ -9,6 +10,7 @@
  *   FAKE_GCLOUD_STATE  the state file (created on first write): { projectNumber, compute, features, iamPolicy }
  *   FAKE_GCLOUD_LOG    every call is appended here as a JSON line {argv, exit}
  *   FAKE_GCLOUD_FAIL   a regex over "arg arg …": a matching call fails (exit 1) with a fake error
+ *   FAKE_GCLOUD_HANG   a regex over "arg arg …": a matching call never answers (a dead endpoint)
  *
  * Calls are serialized with a lock file, so parallel steps see a consistent state.
  */
@@ -41,11 +43,17 @@ function handle(state) {
 
 function compute(state, project, words) {
   const region = flags.region;
-  const verb = words.includes('describe') ? 'describe' : words.includes('create') ? 'create' : undefined;
+  const verb = ['describe', 'create', 'update', 'delete', 'list'].find((v) => words.includes(v));
   const name = words[words.indexOf(verb) + 1];
   const kind = words.slice(0, words.indexOf(verb)).join(' ');
   const collection = { networks: 'networks', 'networks subnets': 'subnetworks', 'firewall-rules': 'firewalls', routers: 'routers', 'routers nats': 'nats' }[kind];
-  if (!verb || !name || !collection || !project) return usage();
+  if (verb === 'list' && collection === 'subnetworks' && project) {
+    // `subnets list --network=VPC`: every subnet of that network, in every region.
+    const all = Object.entries(state.compute ?? {}).filter(([k, v]) => k.startsWith(`projects/${project}/regions/`) && k.includes('/subnetworks/')
+      && (typeof flags.network !== 'string' || String(v.network).endsWith(`/networks/${flags.network}`)));
+    return ok(json(all.map(([, v]) => v)));
+  }
+  if (!verb || verb === 'list' || !name || !collection || !project) return usage();
   const scope = collection === 'subnetworks' || collection === 'routers' || collection === 'nats' ? `regions/${region}` : 'global';
   const link = (c, n, s = scope) => `https://www.googleapis.com/compute/v1/projects/${project}/${s}/${c}/${n}`;
   const path = (c, n, s = scope) => `projects/${project}/${s}/${c}/${n}`;
@@ -56,6 +64,13 @@ function compute(state, project, words) {
     // A NAT lives inside its router (`gcloud compute routers describe` shows it).
     const router = state.compute[path('routers', flags.router)];
     if (!router) return notFound(path('routers', flags.router));
+    const nat = router.nats.find((n) => n.name === name);
+    if (verb === 'update' || verb === 'delete') {
+      if (!nat) return { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) NAT ${name} not found\n` };
+      if (verb === 'delete') router.nats = router.nats.filter((n) => n !== nat);
+      else if (flags['nat-all-subnet-ip-ranges']) nat.sourceSubnetworkIpRangesToNat = 'ALL_SUBNETWORKS_ALL_IP_RANGES';
+      return { ...ok(''), changed: true };
+    }
     if (router.nats.some((n) => n.name === name)) return alreadyExists(path('routers', flags.router));
     router.nats.push({
       name, natIpAllocateOption: flags['auto-allocate-nat-external-ips'] ? 'AUTO_ONLY' : 'MANUAL_ONLY',
@@ -66,10 +81,41 @@ function compute(state, project, words) {
 
   const key = path(collection, name);
   if (verb === 'describe') return state.compute[key] ? ok(json(state.compute[key])) : notFound(key);
+  const list = (v) => (typeof v === 'string' ? v.split(',') : undefined);
+  if (verb === 'delete') {
+    if (!state.compute[key]) return notFound(key);
+    if (collection === 'networks' && Object.values(state.compute).some((r) => r.network === link('networks', name, 'global'))) {
+      return { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) Could not fetch resource:\n - The network resource '${key}' is already being used\n` };
+    }
+    delete state.compute[key];
+    return { ...ok(''), changed: true };
+  }
+  if (verb === 'update') {
+    const resource = state.compute[key];
+    if (!resource) return notFound(key);
+    if (collection === 'firewalls') {
+      if (flags['source-ranges'] !== undefined) resource.sourceRanges = list(flags['source-ranges']);
+      if (flags['destination-ranges'] !== undefined) resource.destinationRanges = list(flags['destination-ranges']);
+      if (flags.rules !== undefined) resource.allowed = allowedOf(flags.rules);
+      if (flags['no-disabled']) resource.disabled = false;
+      if (flags.description !== undefined) resource.description = flags.description;
+    } else if (collection === 'subnetworks') {
+      // gcloud takes one kind of subnet update per call.
+      if (flags['add-secondary-ranges'] !== undefined) {
+        for (const r of list(flags['add-secondary-ranges'])) resource.secondaryIpRanges.push({ rangeName: r.split('=')[0], ipCidrRange: r.split('=')[1] });
+      } else if (flags['enable-private-ip-google-access']) {
+        resource.privateIpGoogleAccess = true;
+      } else {
+        return usage();
+      }
+    } else {
+      return usage();
+    }
+    return { ...ok(json(resource)), changed: true };
+  }
   if (state.compute[key]) return alreadyExists(key);
   const network = flags.network ? link('networks', flags.network, 'global') : undefined;
   const common = { kind: `compute#${collection.replace(/s$/, '')}`, name, selfLink: link(collection, name) };
-  const list = (v) => (typeof v === 'string' ? v.split(',') : undefined);
   let resource;
   switch (collection) {
     case 'networks':
@@ -85,13 +131,8 @@ function compute(state, project, words) {
       break;
     case 'firewalls': {
       if (!state.compute[path('networks', flags.network, 'global')]) return notFound(path('networks', flags.network, 'global'));
-      // gcloud sends one `allowed` entry per --rules item.
-      const allowed = list(flags.rules).map((r) => {
-        const [IPProtocol, port] = r.split(':');
-        return port ? { IPProtocol, ports: [port] } : { IPProtocol };
-      });
       resource = {
-        ...common, network, direction: flags.direction ?? 'INGRESS', priority: 1000, allowed, sourceRanges: list(flags['source-ranges']),
+        ...common, network, direction: flags.direction ?? 'INGRESS', priority: 1000, allowed: allowedOf(flags.rules), sourceRanges: list(flags['source-ranges']),
         ...(flags['destination-ranges'] ? { destinationRanges: list(flags['destination-ranges']) } : {}),
         description: flags.description ?? '', disabled: false,
       };
@@ -104,6 +145,14 @@ function compute(state, project, words) {
   }
   state.compute[key] = resource;
   return { ...ok(json(resource)), changed: true };
+}
+
+/** gcloud sends one `allowed` entry per --rules item. */
+function allowedOf(rules) {
+  return String(rules).split(',').map((r) => {
+    const [IPProtocol, port] = r.split(':');
+    return port ? { IPProtocol, ports: [port] } : { IPProtocol };
+  });
 }
 
 // ---- fleet features -------------------------------------------------------------------------
@@ -191,7 +240,7 @@ function commandPath() {
   const words = [];
   for (const w of positional) {
     words.push(w);
-    if (['describe', 'create', 'enable', 'get-iam-policy', 'add-iam-policy-binding', 'get-value'].includes(w)) break;
+    if (['describe', 'create', 'update', 'delete', 'list', 'enable', 'get-iam-policy', 'add-iam-policy-binding', 'get-value'].includes(w)) break;
   }
   return words.join('.');
 }
@@ -241,7 +290,11 @@ function fatal(code, message) {
 }
 
 // Last, so every constant above is initialized.
-withLock(() => {
+if (process.env.FAKE_GCLOUD_HANG && new RegExp(process.env.FAKE_GCLOUD_HANG).test(line)) {
+  // A server that takes the connection and never answers: gcloud would wait here.
+  if (process.env.FAKE_GCLOUD_LOG) appendFileSync(process.env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: null })}\n`);
+  setInterval(() => {}, 60_000);
+} else withLock(() => {
   const state = readState();
   let result;
   if (process.env.FAKE_GCLOUD_FAIL && new RegExp(process.env.FAKE_GCLOUD_FAIL).test(line)) {

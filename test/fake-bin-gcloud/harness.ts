@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGcloud, type Gcloud } from '../../scripts/provision/gcloud.ts';
+import { createGcloud, type Gcloud, type GcloudTimeouts } from '../../scripts/provision/gcloud.ts';
 
 /** The folder to put first on PATH. */
 export const FAKE_GCLOUD_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -28,8 +28,11 @@ export class FakeGcloudBin {
   readonly statePath = join(this.dir, 'state.json');
   readonly logPath = join(this.dir, 'calls.jsonl');
 
-  /** Environment for gcloud: the fake first on PATH; `fail` is a regex over "arg arg …" that makes matching calls fail. */
-  env(fail?: string): NodeJS.ProcessEnv {
+  /**
+   * Environment for gcloud: the fake first on PATH; `fail` is a regex over "arg arg …" that makes
+   * matching calls fail, `hang` one that makes them never answer.
+   */
+  env(fail?: string, hang?: string): NodeJS.ProcessEnv {
     // The fake makes no TLS connection and loads no loader: an extra CA bundle or NODE_OPTIONS
     // would only slow each of its (dozens of) starts, by ~70 ms for a CA bundle.
     const { NODE_EXTRA_CA_CERTS: _ca, NODE_OPTIONS: _options, ...base } = process.env;
@@ -40,12 +43,13 @@ export class FakeGcloudBin {
       FAKE_GCLOUD_STATE: this.statePath,
       FAKE_GCLOUD_LOG: this.logPath,
       ...(fail ? { FAKE_GCLOUD_FAIL: fail } : {}),
+      ...(hang ? { FAKE_GCLOUD_HANG: hang } : {}),
     };
   }
 
-  /** The production gcloud runner, for Google (no endpoint override), running the fake. */
-  gcloud(fail?: string): Gcloud {
-    return createGcloud({ mode: 'google' }, this.env(fail));
+  /** The production gcloud runner, for Google (no endpoint override), running the fake; `hang` as in `env`. */
+  gcloud(fail?: string, hang?: string, timeouts?: GcloudTimeouts): Gcloud {
+    return createGcloud({ mode: 'google' }, this.env(fail, hang), 'gcloud', timeouts);
   }
 
   /** Every call so far, as its arguments joined by spaces, in order. */
@@ -54,9 +58,9 @@ export class FakeGcloudBin {
     return readFileSync(this.logPath, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(' '));
   }
 
-  /** Calls that change something (create, enable, add-iam-policy-binding). */
+  /** Calls that change something (create, update, delete, enable, add-iam-policy-binding). */
   writes(): string[] {
-    return this.calls().filter((c) => / (create|enable|update|add-iam-policy-binding) /.test(` ${c} `));
+    return this.calls().filter((c) => / (create|enable|update|delete|add-iam-policy-binding) /.test(` ${c} `));
   }
 
   clearCalls(): void {

@@ -1,7 +1,8 @@
 /**
  * A local fake of the Compute Engine REST API, just enough for the gcloud commands of the network
- * steps (networks, subnetworks, firewalls, routers: get, insert, patch), reached through gcloud's
- * documented endpoint override. Operations are returned already DONE.
+ * steps (networks, subnetworks, firewalls, routers: get, insert, patch, delete; the aggregated
+ * list of subnetworks), reached through gcloud's documented endpoint override. Operations are
+ * returned already DONE.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -71,6 +72,16 @@ export class FakeCompute {
       const found = this.operations.get(op[1]!);
       return found ? send(200, found) : notFound();
     }
+    // `gcloud compute networks subnets list`: every region's subnets at once.
+    const aggregated = /^projects\/([^/]+)\/aggregated\/subnetworks$/.exec(path);
+    if (aggregated && req.method === 'GET') {
+      const items: Record<string, { subnetworks: unknown[] }> = {};
+      for (const [key, value] of this.resources) {
+        const m = /^projects\/[^/]+\/regions\/([^/]+)\/subnetworks\//.exec(key);
+        if (key.startsWith(`projects/${aggregated[1]}/`) && m) (items[`regions/${m[1]}`] ??= { subnetworks: [] }).subnetworks.push(value);
+      }
+      return send(200, { kind: 'compute#subnetworkAggregatedList', items });
+    }
     // projects/P/global/C[/NAME] or projects/P/regions/R/C[/NAME]
     const m = /^projects\/([^/]+)\/(global|regions\/([^/]+))\/([a-zA-Z]+)(?:\/([^/]+))?$/.exec(path);
     if (!m || !(COLLECTIONS as readonly string[]).includes(m[4]!)) return notFound();
@@ -87,6 +98,11 @@ export class FakeCompute {
       }
       this.resources.set(key, { kind: `compute#${collection.replace(/s$/, '')}`, id: String(1000 + this.resources.size), ...body, selfLink: this.link(key), ...(region ? { region: this.link(`projects/${project}/regions/${region}`) } : {}) });
       return send(200, this.operation(project, region, 'insert', key));
+    }
+    if (req.method === 'DELETE' && name) {
+      const key = `${base}/${name}`;
+      if (!this.resources.delete(key)) return notFound();
+      return send(200, this.operation(project, region, 'delete', key));
     }
     if (req.method === 'PATCH' && name) {
       const key = `${base}/${name}`;

@@ -10,7 +10,7 @@ import type { Timing } from '../../scripts/provision/retry.ts';
 
 /** Millisecond backoff so fault tests take no time. */
 export const FAST: Timing = {
-  retry: { attempts: 4, initialMs: 1, maxMs: 4 },
+  retry: { attempts: 4, initialMs: 1, maxMs: 4, budgetMs: 60_000 },
   poll: { initialMs: 1, maxMs: 2, timeoutMs: 5_000 },
   callTimeoutMs: 5_000,
 };
@@ -78,6 +78,11 @@ export class RecordingGcloud implements Gcloud {
   async describe(args: readonly string[]): Promise<Record<string, unknown> | undefined> {
     this.commands.push([...args]);
     return this.existing.get(resourceName(args));
+  }
+
+  async list(args: readonly string[]): Promise<Record<string, unknown>[]> {
+    this.commands.push([...args]);
+    return [];
   }
 
   async run(args: readonly string[]): Promise<void> {

@@ -1,14 +1,22 @@
 /**
  * A local fake of the GKE API (`google.container.v1.ClusterManager`) over plaintext gRPC:
- * CreateCluster, GetCluster, ListClusters and GetOperation against in-memory state, with
- * operations that finish after a number of polls, and fault injection per method.
+ * CreateCluster, DeleteCluster, GetCluster, ListClusters, GetOperation and the node pool calls
+ * provisioning makes (CreateNodePool, DeleteNodePool, SetNodePoolAutoscaling, UpdateNodePool)
+ * against in-memory state, with operations that finish after a number of polls, one operation at
+ * a time per cluster (as GKE: a second one fails FAILED_PRECONDITION), and fault injection per
+ * method.
  */
 import {
   Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { clusterManagerService } from './proto.ts';
 
-export type Method = 'CreateCluster' | 'GetCluster' | 'ListClusters' | 'GetOperation';
+export type Method =
+  | 'CreateCluster' | 'DeleteCluster' | 'GetCluster' | 'ListClusters' | 'GetOperation'
+  | 'CreateNodePool' | 'DeleteNodePool' | 'SetNodePoolAutoscaling' | 'UpdateNodePool';
+
+/** Methods that change something (each returns an operation). */
+export const WRITE_METHODS: readonly Method[] = ['CreateCluster', 'DeleteCluster', 'CreateNodePool', 'DeleteNodePool', 'SetNodePoolAutoscaling', 'UpdateNodePool'];
 
 /** An injected failure, or a side effect run just before the normal answer (e.g. a concurrent creator). */
 export type Fault = { readonly code: status; readonly details?: string } | { readonly run: () => void };
@@ -21,6 +29,8 @@ interface FakeOperation {
   readonly clusterPath: string;
   polls: number;
   readonly error?: { code: number; message: string };
+  /** Applies the operation's effect when it is DONE (not for a failed create). */
+  readonly finish: () => void;
 }
 
 export interface FakeGkeOptions {
@@ -31,6 +41,7 @@ export interface FakeGkeOptions {
 const PARENT = /^projects\/([^/]+)\/locations\/([^/]+)$/;
 const CLUSTER = /^projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/;
 const OPERATION = /^projects\/([^/]+)\/locations\/([^/]+)\/operations\/([^/]+)$/;
+const NODE_POOL = /^(projects\/[^/]+\/locations\/[^/]+\/clusters\/[^/]+)\/nodePools\/([^/]+)$/;
 
 export class FakeGke {
   /** Every call received, in order, with its decoded request. */
@@ -60,6 +71,11 @@ export class FakeGke {
       getCluster: impl('GetCluster', (f, r) => f.getCluster(r)),
       listClusters: impl('ListClusters', (f, r) => f.listClusters(r)),
       getOperation: impl('GetOperation', (f, r) => f.getOperation(r)),
+      deleteCluster: impl('DeleteCluster', (f, r) => f.deleteCluster(r)),
+      createNodePool: impl('CreateNodePool', (f, r) => f.createNodePool(r)),
+      deleteNodePool: impl('DeleteNodePool', (f, r) => f.deleteNodePool(r)),
+      setNodePoolAutoscaling: impl('SetNodePoolAutoscaling', (f, r) => f.setNodePoolAutoscaling(r)),
+      updateNodePool: impl('UpdateNodePool', (f, r) => f.updateNodePool(r)),
     });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
@@ -89,6 +105,15 @@ export class FakeGke {
     this.clusters.set(path, stored);
     this.foreign.set(path, 0);
     return stored;
+  }
+
+  /** Calls that change something, as `Method name` (the cluster or node pool path), in order. */
+  writes(): string[] {
+    return this.calls.filter((c) => WRITE_METHODS.includes(c.method)).map(({ method, request: r }) => {
+      const target = method === 'CreateCluster' ? `${r.parent}/clusters/${r.cluster?.name}`
+        : method === 'CreateNodePool' ? `${r.parent}/nodePools/${r.nodePool?.name}` : r.name;
+      return `${method} ${target}`;
+    });
   }
 
   /** Calls received for `method`. */
@@ -141,15 +166,96 @@ export class FakeGke {
     // The real API's wording (HTTP 409 / gRPC ALREADY_EXISTS).
     if (this.clusters.has(path)) throw new RpcError(status.ALREADY_EXISTS, `Already exists: ${path}.`);
     this.clusters.set(path, { ...structuredClone(request.cluster), status: 'PROVISIONING', location: parent[2] });
-    const id = `operation-${++this.opCounter}-${name}`;
+    const cluster = this.clusters.get(path)!;
+    return this.operation('CREATE_CLUSTER', path, path, () => (cluster.status = 'RUNNING'), this.failingOps.get(name));
+  }
+
+  private deleteCluster(request: any): unknown {
+    const path = this.existingCluster(request.name);
+    const cluster = this.clusters.get(path)!;
+    this.idle(path, cluster);
+    cluster.status = 'STOPPING';
+    return this.operation('DELETE_CLUSTER', path, path, () => this.clusters.delete(path));
+  }
+
+  private createNodePool(request: any): unknown {
+    const path = this.existingCluster(request.parent);
+    const cluster = this.clusters.get(path)!;
+    const pool = request.nodePool;
+    if (!pool?.name) throw new RpcError(status.INVALID_ARGUMENT, 'nodePool.name is required');
+    if ((cluster.nodePools ?? []).some((p: any) => p.name === pool.name)) throw new RpcError(status.ALREADY_EXISTS, `Already exists: ${path}/nodePools/${pool.name}.`);
+    this.idle(path, cluster);
+    return this.poolOperation('CREATE_NODE_POOL', path, cluster, `${path}/nodePools/${pool.name}`, () => {
+      cluster.nodePools = [...(cluster.nodePools ?? []), { ...structuredClone(pool), status: 'RUNNING' }];
+    });
+  }
+
+  private deleteNodePool(request: any): unknown {
+    const [path, cluster, pool] = this.existingPool(request.name);
+    return this.poolOperation('DELETE_NODE_POOL', path, cluster, request.name, () => {
+      cluster.nodePools = cluster.nodePools.filter((p: any) => p !== pool);
+    });
+  }
+
+  private setNodePoolAutoscaling(request: any): unknown {
+    const [path, cluster, pool] = this.existingPool(request.name);
+    return this.poolOperation('SET_NODE_POOL_SIZE', path, cluster, request.name, () => (pool.autoscaling = structuredClone(request.autoscaling)));
+  }
+
+  private updateNodePool(request: any): unknown {
+    const [path, cluster, pool] = this.existingPool(request.name);
+    return this.poolOperation('UPDATE_NODE_POOL', path, cluster, request.name, () => {
+      pool.config = { ...pool.config, ...(request.machineType ? { machineType: request.machineType } : {}), ...(request.diskSizeGb ? { diskSizeGb: request.diskSizeGb } : {}) };
+    });
+  }
+
+  /** The path of an existing cluster; NOT_FOUND (GKE's wording) otherwise. */
+  private existingCluster(name: string | undefined): string {
+    if (!CLUSTER.test(name ?? '')) throw new RpcError(status.INVALID_ARGUMENT, `name must be projects/P/locations/L/clusters/C (got ${JSON.stringify(name)})`);
+    if (!this.clusters.has(name!)) throw new RpcError(status.NOT_FOUND, `Not found: ${name}.`);
+    return name!;
+  }
+
+  private existingPool(name: string | undefined): [string, FakeCluster, any] {
+    const match = NODE_POOL.exec(name ?? '');
+    if (!match) throw new RpcError(status.INVALID_ARGUMENT, `name must be projects/P/locations/L/clusters/C/nodePools/N (got ${JSON.stringify(name)})`);
+    const path = this.existingCluster(match[1]);
+    const cluster = this.clusters.get(path)!;
+    const pool = (cluster.nodePools ?? []).find((p: any) => p.name === match[2]);
+    if (!pool) throw new RpcError(status.NOT_FOUND, `Not found: ${name}.`);
+    this.idle(path, cluster);
+    return [path, cluster, pool];
+  }
+
+  /** GKE runs one operation at a time per cluster; a second one is refused. */
+  private idle(path: string, cluster: FakeCluster): void {
+    const busy = [...this.operations.values()].find((o) => o.clusterPath === path && o.op.status !== 'DONE');
+    if (busy || cluster.status !== 'RUNNING') {
+      throw new RpcError(status.FAILED_PRECONDITION, `Cluster is running incompatible operation ${busy?.op.name ?? cluster.status}.`);
+    }
+  }
+
+  /** A node pool operation: the cluster is RECONCILING until it is DONE. */
+  private poolOperation(type: string, path: string, cluster: FakeCluster, target: string, effect: () => void): unknown {
+    cluster.status = 'RECONCILING';
+    return this.operation(type, path, target, () => {
+      effect();
+      cluster.status = 'RUNNING';
+    });
+  }
+
+  /** A RUNNING operation on the cluster at `path` that finishes after `pollsToDone` polls. */
+  private operation(type: string, path: string, target: string, finish: () => void, error?: { code: number; message: string }): unknown {
+    const location = CLUSTER.exec(path)![2]!;
+    const parent = path.replace(/\/clusters\/[^/]+$/, '');
+    const id = `operation-${++this.opCounter}-${path.split('/').pop()}`;
     const op = {
-      name: id, operationType: 'CREATE_CLUSTER', status: 'RUNNING', location: parent[2],
-      selfLink: `https://container.googleapis.com/v1/${request.parent}/operations/${id}`,
-      targetLink: `https://container.googleapis.com/v1/${path}`,
+      name: id, operationType: type, status: 'RUNNING', location,
+      selfLink: `https://container.googleapis.com/v1/${parent}/operations/${id}`,
+      targetLink: `https://container.googleapis.com/v1/${target}`,
       startTime: new Date().toISOString(),
     };
-    const error = this.failingOps.get(name);
-    this.operations.set(id, { op, clusterPath: path, polls: 0, ...(error ? { error } : {}) });
+    this.operations.set(id, { op, clusterPath: path, polls: 0, finish, ...(error ? { error } : {}) });
     return op;
   }
 
@@ -168,7 +274,7 @@ export class FakeGke {
         cluster.status = 'ERROR';
         cluster.statusMessage = entry.error.message;
       } else {
-        cluster.status = 'RUNNING';
+        entry.finish();
       }
     }
     return entry.op;
