@@ -7,6 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { requestPaths, type RequestPath } from '../clusters/routing.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import { loadFleetForCommand } from './lib/load-config.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
@@ -67,7 +68,7 @@ await runMain(async () => {
       throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${base}`);
     }
     const commit = resolveCommit(base, root);
-    const head = renderSide(() => loadFleet(config), 'the working tree');
+    const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
     let baseSide: Side = { files: new Map(), paths: [] };
     if (existsAt(commit, inRepo.split(sep).join('/'), root)) {
       // Ctrl-C waits for the checkout's removal: nothing is left in the temp folder.

@@ -6,7 +6,8 @@
  * what it owns in place, deletes what left config with --prune, and reports every other difference
  * with its fix. See docs/provision.md and docs/lifecycle.md.
  */
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/load.ts';
+import { loadFleetForCommand } from './lib/load-config.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { endpointsFromEnv } from './provision/endpoints.ts';
 import { CredentialsError, EndpointError, UsageError } from './provision/errors.ts';
@@ -98,7 +99,7 @@ await runMain(async () => {
     'wait-timeout': { type: 'string' },
   }, USAGE);
   const only = (args.cluster ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  const fleet = loadFleet(args.config ?? DEFAULT_FLEET_FILE);
+  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
   try {
     if (args.offline && !args['dry-run']) throw new UsageError('--offline only goes with --dry-run');
     const timing = withTimingOptions(timingFromEnv(process.env), {

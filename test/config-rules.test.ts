@@ -5,13 +5,13 @@
  * every config at the edge of a new rule must still render.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadFleetWithWarnings } from '../config/load.ts';
 import { ConfigError, formatProblem, type Problem } from '../config/problems.ts';
-import { ROOT, readText, runSynth, tempDir } from './helpers.ts';
+import { ROOT, readText, runCommand, runSynth, tempDir } from './helpers.ts';
 
 const BASE = readText(join(ROOT, 'test/fixtures/base-fleet.yaml'));
 const MINI_APP = readText(join(ROOT, 'test/fixtures/apps/mini-app.yaml'));
@@ -301,6 +301,5 @@ workloads:
 
 /** Runs `npm run check` as a user would, in `cwd`. */
 function spawnCheck(args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/check.ts'), ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return runCommand('check', args, cwd);
 }

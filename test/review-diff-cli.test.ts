@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
-import { DEFAULT_FLEET, ROOT, runCommand, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runCommand, tempDir } from './helpers.ts';
 
 const runDiff = (args: string[], cwd: string) => runCommand('diff', args, cwd);
 
@@ -128,7 +128,7 @@ describe('diff CLI', () => {
     const env = { ...process.env, TMPDIR: tmp };
     // tsx keeps its cache there too (tsx-<uid>).
     const checkouts = () => readdirSync(tmp).filter((name) => name.startsWith('meshfleet-diff-'));
-    const args = ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/diff.ts')];
+    const args = [MESHFLEET_BIN, 'diff'];
     assert.equal(spawnSync(process.execPath, args, { cwd: repo, env }).status, 0);
     assert.equal(spawnSync(process.execPath, [...args, '--base', 'HEAD', '--config', 'config/apps/bookinfo.yaml'], { cwd: repo, env }).status, 2);
     assert.deepEqual(checkouts(), []);

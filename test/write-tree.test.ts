@@ -8,7 +8,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { GENERATED_MARK, listFiles, OWNED_TOP_LEVEL, writeTree } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, render, runSynth, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, render, runSynth, tempDir } from './helpers.ts';
 
 const tree = (name: string): Map<string, string> => new Map([
   ['FLEET.md', `<!-- ${GENERATED_MARK} (${name}) -->\n`],
@@ -67,7 +67,7 @@ describe('write: what it may replace', () => {
   test('--out / and --out /usr are refused at once, from their top level, without walking them', () => {
     for (const dir of ['/', '/usr']) {
       const foreign = readdirSync(dir).filter((n) => !OWNED_TOP_LEVEL.includes(n)).sort();
-      const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/synth.ts'), '--config', DEFAULT_FLEET, '--out', dir], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, [MESHFLEET_BIN, 'synth', '--config', DEFAULT_FLEET, '--out', dir], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stderr, `error: refusing to replace ${dir}: it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which meshfleet did not write (choose an empty or generated --out directory)\n`);
     }
@@ -111,7 +111,7 @@ describe('write: where it writes', () => {
   const canMount = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs tmpfs /mnt'], { stdio: 'ignore' }).status === 0;
   test('a read-only filesystem is named as such, for a new and for an existing output', { skip: !canMount && 'needs unshare -m and mount' }, () => {
     const mnt = tempDir();
-    const synth = `"${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'scripts/synth.ts')}" --config "${DEFAULT_FLEET}" -q --out`;
+    const synth = `"${process.execPath}" "${MESHFLEET_BIN}" synth --config "${DEFAULT_FLEET}" -q --out`;
     const script = [
       `mount -t tmpfs -o size=16m tmpfs "${mnt}"`,
       `${synth} "${mnt}/existing"`,

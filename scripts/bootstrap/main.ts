@@ -3,7 +3,8 @@
  * Kept apart from the entry file so tests run the whole command in-process, with their own
  * environment and output.
  */
-import { DEFAULT_FLEET_FILE, loadFleet } from '../../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../../config/load.ts';
+import { loadFleetForCommand } from '../lib/load-config.ts';
 import { parseCli } from '../lib/cli.ts';
 import { BootstrapError, UsageError } from './errors.ts';
 import { resolveGitAuth } from './git-auth.ts';
@@ -68,7 +69,7 @@ export interface CommandIo {
  */
 export async function bootstrapMain(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCli(argv, OPTIONS, USAGE);
-  const fleet = loadFleet(args.config ?? DEFAULT_FLEET_FILE);
+  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
   const { env } = io;
   try {
     const stateDir = resolveStateDir(args['state-dir'], env, fleet.project, fleet.mesh.id);
