@@ -282,6 +282,8 @@ describe('--status and --help', () => {
     const w = await rolledOut();
     const second = commitOnMain(w, 'second');
     healthy(w, 'saopaulo', 'main', second, 10);
+    // A wave that an earlier wave list had.
+    git(w.work, 'push', '--quiet', 'origin', `${w.first}:refs/heads/meshfleet/asia`);
     const run = await promote(w, '--status');
     assert.equal(run.status, 0, run.stderr);
     const s = (sha: string) => sha.slice(0, 12);
@@ -291,6 +293,9 @@ describe('--status and --help', () => {
     assert.equal(lines[2], `wave americas: branch meshfleet/americas at ${s(w.first)}, bake time 1h`);
     assert.match(lines[3]!, /^ {2}virginia: Ready at \w{12} since \S+ \(1h30m\), 3 Flux objects$/);
     assert.equal(lines[4], `wave europe: branch meshfleet/europe at ${s(w.first)}, bake time 30m`);
+    assert.match(lines[5]!, /^ {2}frankfurt: Ready at \w{12} since \S+ \(1h30m\), 3 Flux objects$/);
+    assert.equal(lines[6], 'note: branch meshfleet/asia is no wave\'s (left by an earlier wave list); once every wave follows the commit that changed the list, delete it: git push origin --delete meshfleet/asia');
+    assert.equal(lines.length, 8);
   });
 
   test('--help documents every option', () => {

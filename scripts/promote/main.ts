@@ -7,6 +7,7 @@
 import { DEFAULT_FLEET_FILE, loadFleet } from '../../config/load.ts';
 import { durationMs } from '../../config/duration.ts';
 import type { Fleet, Wave } from '../../config/model.ts';
+import { WAVE_BRANCH_PREFIX } from '../../config/schema.ts';
 import { kubeTarget, kubectl } from '../bootstrap/kube.ts';
 import type { Writer } from '../bootstrap/redact.ts';
 import { resolveStateDir, STATE_DIR_ENV } from '../bootstrap/state-dir.ts';
@@ -171,6 +172,13 @@ function status(ctx: Context): number {
       } else {
         for (const hold of gate.holds) out.write(`  ${hold}\n`);
       }
+    }
+  }
+  // A wave renamed or removed leaves its branch behind; no cluster follows it once the change is everywhere.
+  const used = new Set(ctx.fleet.waves.map((w) => w.ref));
+  for (const branch of ctx.repo.branches().keys()) {
+    if (branch.startsWith(WAVE_BRANCH_PREFIX) && !used.has(branch)) {
+      out.write(`note: branch ${branch} is no wave's (left by an earlier wave list); once every wave follows the commit that changed the list, delete it: git push ${ctx.repo.remote} --delete ${branch}\n`);
     }
   }
   return 0;

@@ -14,6 +14,11 @@ export class FleetRepo {
 
   /** Commit of `branch` on the remote, undefined when it does not exist. */
   head(branch: string): string | undefined {
+    return this.branches().get(branch);
+  }
+
+  /** Every branch of the remote, by name, with its commit. */
+  branches(): ReadonlyMap<string, string> {
     if (!this.heads) {
       const out = this.sh.read(['git', 'ls-remote', '--heads', this.remote]) ?? '';
       this.heads = new Map(out.split('\n').filter(Boolean).map((line) => {
@@ -21,7 +26,7 @@ export class FleetRepo {
         return [ref!.replace(/^refs\/heads\//, ''), sha!] as const;
       }));
     }
-    return this.heads.get(branch);
+    return this.heads;
   }
 
   /** Brings the commits of `branches` (those that exist) into the local repository, without touching local branches. */
