@@ -116,11 +116,15 @@ export function waveOf(fleet: Pick<Fleet, 'waves'>, cluster: string): Wave {
   return wave;
 }
 
-/** The wave by name. */
-export function findWave(fleet: Pick<Fleet, 'waves'>, name: string): Wave {
-  const wave = fleet.waves.find((w) => w.name === name);
-  if (!wave) throw new Error(`no wave named ${name}`);
-  return wave;
+/**
+ * The path a change takes through the waves (for the PR diff): the waves that hold any of
+ * `clusters`, in rollout order, each with the touched clusters it holds, in wave order. A merge
+ * reaches the first wave at once and each later one when `npm run promote` moves it there.
+ * Names of no cluster of `fleet` (a cluster the change removes) are left out.
+ */
+export function rolloutPath(fleet: Pick<Fleet, 'waves'>, clusters: Iterable<string>): { wave: Wave; clusters: string[] }[] {
+  const touched = new Set(clusters);
+  return fleet.waves.map((wave) => ({ wave, clusters: wave.clusters.filter((c) => touched.has(c)) })).filter((step) => step.clusters.length > 0);
 }
 
 export function findCluster(fleet: Fleet, name: string): Cluster {

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadFleet } from '../config/load.ts';
-import { DEFAULT_WAVE, waveOf } from '../config/model.ts';
+import { DEFAULT_WAVE, rolloutPath, waveOf } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { DEFAULT_FLEET, ROOT, mustFind, objectsOf, readText, render, tempDir } from './helpers.ts';
 
@@ -87,6 +87,15 @@ describe('each cluster follows its wave\'s branch', () => {
       assert.deepEqual(source.spec?.ref, { branch: ref }, cluster);
       assert.equal(waveOf(fleet, cluster!).ref, ref);
     }
+  });
+
+  test('the path of a change: the touched clusters wave by wave, in rollout order', () => {
+    const { fleet } = render(file);
+    assert.deepEqual(rolloutPath(fleet, ['frankfurt', 'saopaulo', 'lisbon']).map((s) => [s.wave.name, s.wave.ref, s.clusters]), [
+      ['canary', 'main', ['saopaulo']],
+      ['europe', 'meshfleet/europe', ['frankfurt']],
+    ]);
+    assert.deepEqual(rolloutPath(fleet, []), []);
   });
 
   test('without rollout: one wave of every cluster on git.branch', () => {

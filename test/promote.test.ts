@@ -258,6 +258,16 @@ describe('hotfix and dry run', () => {
     assert.match(message, /^hotfix europe: \S+ -> \S+\n\nCVE-2026-1234 in the ingress gateway\n/);
   });
 
+  test('day one: --all --force creates the branch of every later wave at main', async () => {
+    const w = world();
+    const main = heads(w).main!;
+    const run = await promote(w, '--all', '--force', '--reason', 'start rolling out in waves');
+    assert.deepEqual(run, { status: 0, stdout: `hotfix americas: meshfleet/americas (new) -> ${main.slice(0, 12)}\nhotfix europe: meshfleet/europe (new) -> ${main.slice(0, 12)}\n`, stderr: '' });
+    assert.equal(heads(w)['meshfleet/americas'], main);
+    assert.equal(heads(w)['meshfleet/europe'], main);
+    assert.deepEqual(await promote(w, '--all', '--force', '--reason', 'again'), { status: 0, stdout: `every wave follows ${main.slice(0, 12)} (main): nothing to do\n`, stderr: '' });
+  });
+
   test('--dry-run prints the git and kubectl commands and changes nothing', async () => {
     const w = await rolledOut();
     const second = commitOnMain(w, 'second');
@@ -296,6 +306,20 @@ describe('--status and --help', () => {
     assert.match(lines[5]!, /^ {2}frankfurt: Ready at \w{12} since \S+ \(1h30m\), 3 Flux objects$/);
     assert.equal(lines[6], 'note: branch meshfleet/asia is no wave\'s (left by an earlier wave list); once every wave follows the commit that changed the list, delete it: git push origin --delete meshfleet/asia');
     assert.equal(lines.length, 8);
+  });
+
+  test('--status before the first promotion: later waves have no branch yet', async () => {
+    const w = world();
+    healthy(w, 'saopaulo', 'main', heads(w).main!, 3);
+    const run = await promote(w, '--status');
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.split('\n').slice(2), [
+      'wave americas: branch meshfleet/americas does not exist yet (the first promotion to this wave creates it), bake time 1h',
+      '  virginia: nothing to sync until the branch exists',
+      'wave europe: branch meshfleet/europe does not exist yet (the first promotion to this wave creates it), bake time 30m',
+      '  frankfurt: nothing to sync until the branch exists',
+      '',
+    ]);
   });
 
   test('--help documents every option', () => {

@@ -164,11 +164,15 @@ function status(ctx: Context): number {
   for (const wave of ctx.fleet.waves) {
     const head = ctx.repo.head(wave.ref);
     out.write(`wave ${wave.name}: branch ${wave.ref} ${head ? `at ${short(head)}` : 'does not exist yet (the first promotion to this wave creates it)'}, bake time ${wave.bakeTime}\n`);
+    if (head === undefined) {
+      out.write(`  ${wave.clusters.join(', ')}: nothing to sync until the branch exists\n`);
+      continue;
+    }
     for (const state of readWave(ctx, wave)) {
-      const gate = evaluateGate({ wave: wave.name, clusters: [state], revision: head ?? '', bakeTime: wave.bakeTime, bakeMs: 0, now: ctx.now });
+      const gate = evaluateGate({ wave: wave.name, clusters: [state], revision: head, bakeTime: wave.bakeTime, bakeMs: 0, now: ctx.now });
       if (gate.readySince) {
         const applied = 'objects' in state ? state.objects.length : 0;
-        out.write(`  ${state.cluster}: Ready at ${short(head!)} since ${gate.readySince.toISOString()} (${formatAge(ctx.now.getTime() - gate.readySince.getTime())}), ${applied} Flux objects\n`);
+        out.write(`  ${state.cluster}: Ready at ${short(head)} since ${gate.readySince.toISOString()} (${formatAge(ctx.now.getTime() - gate.readySince.getTime())}), ${applied} Flux objects\n`);
       } else {
         for (const hold of gate.holds) out.write(`  ${hold}\n`);
       }
@@ -184,7 +188,7 @@ function status(ctx: Context): number {
   return 0;
 }
 
-async function promote(ctx: Context, index: number | undefined): Promise<number> {
+function promote(ctx: Context, index: number | undefined): number {
   const { fleet, repo, io } = ctx;
   const waves = fleet.waves;
   const i = index ?? waves.findIndex((w, j) => j > 0 && repo.head(w.ref) !== repo.head(waves[j - 1]!.ref));
