@@ -168,6 +168,30 @@ describe('promote moves a wave only when the wave before is Ready at the revisio
     assert.equal(heads(w)['meshfleet/europe'], w.first, 'only the next wave moves');
   });
 
+  test('without --to, every wave that is behind moves, the last first, each on what the wave before has baked', async () => {
+    const w = await rolledOut();
+    const second = commitOnMain(w, 'second');
+    healthy(w, 'saopaulo', 'main', second, 45);
+    assert.equal((await promote(w)).status, 0);
+    const third = commitOnMain(w, 'third');
+    healthy(w, 'saopaulo', 'main', third, 45);
+    healthy(w, 'virginia', 'meshfleet/americas', second, 90);
+    const s = (sha: string) => sha.slice(0, 12);
+    assert.deepEqual(await promote(w), { status: 0, stderr: '', stdout: `promote europe: meshfleet/europe ${s(w.first)} -> ${s(second)}\npromote americas: meshfleet/americas ${s(second)} -> ${s(third)}\n` });
+    assert.equal(heads(w)['meshfleet/europe'], second);
+    assert.equal(heads(w)['meshfleet/americas'], third);
+    assert.deepEqual(history(w).slice(0, 2).map((m) => [m.wave, m.from, m.to]), [['americas', second, third], ['europe', w.first, second]]);
+
+    // One wave refused, another moved: the refusal is said, the run succeeds.
+    const fourth = commitOnMain(w, 'fourth');
+    healthy(w, 'saopaulo', 'main', fourth, 2);
+    healthy(w, 'virginia', 'meshfleet/americas', third, 90);
+    const mixed = await promote(w);
+    assert.equal(mixed.status, 0);
+    assert.equal(mixed.stdout, `promote europe: meshfleet/europe ${s(second)} -> ${s(third)}\n`);
+    assert.match(mixed.stderr, /^promote to americas refused: wave canary does not yet run/);
+  });
+
   test('refused, naming cluster and object, when an object is not Ready, stalled, or Ready at an older revision', async () => {
     const w = await rolledOut();
     const second = commitOnMain(w, 'second');

@@ -24,7 +24,8 @@ Rolls a change out wave by wave (config rollout.waves, docs/rollout.md). The fir
 follow git.branch; every later wave's clusters follow the branch meshfleet/<wave>, which only this
 command moves. Every move is recorded, with its reason, as a commit on the branch ${HISTORY_BRANCH}.
 
-  (no mode)               promote the first wave that is behind the wave before it
+  (no mode)               promote every wave that is behind the wave before it and whose gate
+                          holds, the last wave first (exit 1 only when none could move)
       --to WAVE           promote WAVE: move its branch to the commit the wave before it follows,
                           only when every cluster of that wave reports every Flux Kustomization
                           Ready at that commit, every HelmRelease Ready, nothing stalled, for at
@@ -188,38 +189,51 @@ function status(ctx: Context): number {
   return 0;
 }
 
+/**
+ * Without --to: every wave that is behind the wave before it and whose gate holds, the last wave
+ * first, so a wave passes on the revision it has baked before it takes a newer one. Exit 0 when a
+ * wave moved or none was behind, 1 when waves were behind and none could move.
+ */
 function promote(ctx: Context, index: number | undefined): number {
   const { fleet, repo, io } = ctx;
   const waves = fleet.waves;
-  const i = index ?? waves.findIndex((w, j) => j > 0 && repo.head(w.ref) !== repo.head(waves[j - 1]!.ref));
-  if (i < 0) {
+  if (index !== undefined) return promoteWave(ctx, index) === 'refused' ? 1 : 0;
+  const behind = waves.map((_, i) => i).filter((i) => i > 0 && repo.head(waves[i]!.ref) !== repo.head(waves[i - 1]!.ref)).reverse();
+  if (behind.length === 0) {
     io.out.write(`every wave follows ${short(repo.head(waves[0]!.ref) ?? 'nothing')}: nothing to promote\n`);
     return 0;
   }
-  const target = waves[i]!;
-  const source = waves[i - 1]!;
+  const outcomes = behind.map((i) => promoteWave(ctx, i));
+  return outcomes.includes('moved') ? 0 : 1;
+}
+
+/** Promotes wave `i` to the commit of wave `i - 1`, when its gate holds (or `--force`). */
+function promoteWave(ctx: Context, i: number): 'moved' | 'current' | 'refused' {
+  const { fleet, repo, io } = ctx;
+  const target = fleet.waves[i]!;
+  const source = fleet.waves[i - 1]!;
   const revision = repo.head(source.ref);
   if (revision === undefined) throw new PromoteError(`wave ${source.name} has no branch ${source.ref} yet: promote to ${source.name} first`);
   const current = repo.head(target.ref);
   if (current === revision) {
     io.out.write(`wave ${target.name} already follows ${short(revision)} (${source.ref}): nothing to do\n`);
-    return 0;
+    return 'current';
   }
   const last = lastMoveOf(repo.history(), target.name);
   if (!ctx.force && last?.kind === 'rollback' && last.from === revision) {
     io.err.write(`promote to ${target.name} refused: ${target.name} was rolled back from ${short(revision)}${last.reason ? ` (${last.reason})` : ''}; fix forward with a new commit on ${fleet.git.branch}, or pass --force --reason TEXT\n`);
-    return 1;
+    return 'refused';
   }
   if (!ctx.force) {
     const gate = evaluateGate({ wave: source.name, clusters: readWave(ctx, source), revision, bakeTime: source.bakeTime, bakeMs: durationMs(source.bakeTime), now: ctx.now });
     if (gate.holds.length > 0) {
       io.err.write(`promote to ${target.name} refused: wave ${source.name} does not yet run ${short(revision)} healthy for its bake time ${source.bakeTime}:\n${gate.holds.map((h) => `  ${h}\n`).join('')}`);
-      return 1;
+      return 'refused';
     }
   }
   repo.fetch([source.ref]);
   move(ctx, [{ kind: ctx.force ? 'hotfix' : 'promote', wave: target.name, ref: target.ref, ...(current ? { from: current } : {}), to: revision, ...(ctx.reason ? { reason: ctx.reason } : {}) }]);
-  return 0;
+  return 'moved';
 }
 
 function rollback(ctx: Context, index: number): number {

@@ -9,6 +9,7 @@ import type { Shell } from './shell.ts';
 
 export class FleetRepo {
   private heads?: Map<string, string>;
+  private moves?: Move[];
 
   constructor(private readonly sh: Shell, readonly remote: string) {}
 
@@ -36,13 +37,16 @@ export class FleetRepo {
     this.sh.read(['git', 'fetch', '--quiet', '--no-tags', this.remote, ...existing.map((b) => `refs/heads/${b}`)]);
   }
 
-  /** Every recorded move, newest first (empty before the first promotion). */
-  history(): Move[] {
-    const head = this.head(HISTORY_BRANCH);
-    if (head === undefined) return [];
-    this.fetch([HISTORY_BRANCH]);
-    const log = this.sh.read(['git', 'log', '-z', '--format=%B', head]) ?? '';
-    return log.split('\0').map(parseMove).filter((m): m is Move => m !== undefined);
+  /** Every recorded move, newest first (empty before the first promotion); read once, then kept up to date by `push`. */
+  history(): readonly Move[] {
+    if (!this.moves) {
+      const head = this.head(HISTORY_BRANCH);
+      if (head === undefined) return (this.moves = []);
+      this.fetch([HISTORY_BRANCH]);
+      const log = this.sh.read(['git', 'log', '-z', '--format=%B', head]) ?? '';
+      this.moves = log.split('\0').map(parseMove).filter((m): m is Move => m !== undefined);
+    }
+    return this.moves;
   }
 
   /**
@@ -51,6 +55,7 @@ export class FleetRepo {
    */
   push(moves: readonly Move[]): void {
     if (moves.length === 0) return;
+    const recorded = this.history();
     const previous = this.head(HISTORY_BRANCH);
     const tree = this.sh.change(['git', 'mktree'], '<empty tree>').trim();
     let record = previous;
@@ -64,5 +69,9 @@ export class FleetRepo {
     ];
     const refspecs = [...moves.map((m) => `+${m.to}:refs/heads/${m.ref}`), `${record}:refs/heads/${HISTORY_BRANCH}`];
     this.sh.change(['git', 'push', '--atomic', '--quiet', ...leases, this.remote, ...refspecs], '');
+    // What the remote holds now (in a dry run: would hold), for the next move of the same run.
+    this.moves = [...[...moves].reverse(), ...recorded];
+    for (const m of moves) this.heads!.set(m.ref, m.to);
+    this.heads!.set(HISTORY_BRANCH, record!);
   }
 }
