@@ -116,7 +116,7 @@ function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOption
   }
   const sync = new FluxSync(build.app, 'flux-sync', {
     url: fleet.git.url,
-    branch: fleet.git.branch,
+    branch: cluster.gitRef,
     interval: fleet.git.interval,
     secretName: fleet.git.secretName,
     path: entry,

@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
-import { deepFreeze, hasIngress, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
+import { deepFreeze, hasIngress, wavesOf, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
 import { ConfigError, describe, isWarning, pathToString, type Problem } from './problems.ts';
 import { checkApp } from './app-rules.ts';
 import { checkFleet, type PartialFleet } from './rules.ts';
@@ -255,6 +255,8 @@ function displayPath(file: string): string {
 }
 
 function buildFleet(file: string, data: FleetData, definitions: Definitions): Fleet {
+  const waves = wavesOf(data);
+  const waveByCluster = new Map(waves.flatMap((w) => w.clusters.map((c) => [c, w] as const)));
   const clusters: Cluster[] = data.clusters.map((c) => ({
     ...c,
     zones: c.zones ?? [],
@@ -262,6 +264,8 @@ function buildFleet(file: string, data: FleetData, definitions: Definitions): Fl
     ingress: hasIngress(c),
     controlPlane: c.role === 'primary' ? c.name : c.primary!,
     remotes: data.clusters.filter((r) => r.role === 'remote' && r.primary === c.name).map((r) => r.name),
+    wave: waveByCluster.get(c.name)!.name,
+    gitRef: waveByCluster.get(c.name)!.ref,
   }));
   const apps: App[] = Object.entries(data.apps).map(([name, ref]) => {
     const { data: def, file: definitionFile } = definitions.get(name)!;
@@ -298,7 +302,7 @@ function buildFleet(file: string, data: FleetData, definitions: Definitions): Fl
       placements,
     };
   });
-  const { $schema: _ignored, globalEntry: entry, ...rest } = data;
+  const { $schema: _ignored, globalEntry: entry, rollout: _waves, ...rest } = data;
   const globalEntry = entry?.enabled
     ? {
         configCluster: entry.configCluster,
@@ -312,5 +316,5 @@ function buildFleet(file: string, data: FleetData, definitions: Definitions): Fl
     : undefined;
   // Multi-cluster Gateways need every cluster in the fleet (GKE Hub) and the Gateway API on.
   const gke = globalEntry ? { ...rest.gke, fleetRegistration: true, gatewayApi: true } : rest.gke;
-  return { ...rest, gke, file, clusters, apps, ...(globalEntry ? { globalEntry } : {}) };
+  return { ...rest, gke, file, clusters, apps, ...(globalEntry ? { globalEntry } : {}), waves };
 }

@@ -5,7 +5,7 @@
  */
 import type { AppDefinitionData, WorkloadData } from './app-schema.ts';
 import { nearestOtherRegion } from './regions.ts';
-import type { ClusterData, FleetData, PlacementData } from './schema.ts';
+import { WAVE_BRANCH_PREFIX, type ClusterData, type FleetData, type PlacementData } from './schema.ts';
 
 export type Locality = 'prefer-local' | 'spread';
 
@@ -18,7 +18,25 @@ export interface Cluster extends Omit<ClusterData, 'network' | 'ingress' | 'zone
   readonly controlPlane: string;
   /** For a primary: the remotes it serves, in config order. */
   readonly remotes: readonly string[];
+  /** The rollout wave this cluster is in (`rollout.waves`, else the one default wave). */
+  readonly wave: string;
+  /** Branch this cluster's Flux GitRepository follows: its wave's `ref`. */
+  readonly gitRef: string;
 }
+
+/** A rollout wave: clusters that get a change together (config `rollout.waves`). */
+export interface Wave {
+  readonly name: string;
+  /** Its clusters, in the order the wave lists them. */
+  readonly clusters: readonly string[];
+  /** How long a revision runs Ready here before `promote` moves it to the next wave (a duration). */
+  readonly bakeTime: string;
+  /** Branch its clusters follow: `git.branch` for the first wave, `meshfleet/<name>` for the others. */
+  readonly ref: string;
+}
+
+/** Name of the one wave of a fleet without `rollout.waves`. */
+export const DEFAULT_WAVE = 'fleet';
 
 export interface AppService {
   readonly name: string;
@@ -70,13 +88,43 @@ export interface GlobalEntry {
   readonly backendTimeoutSec: number;
 }
 
-export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema' | 'globalEntry'> {
+export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema' | 'globalEntry' | 'rollout'> {
   /** Path of the fleet file, as given. */
   readonly file: string;
   readonly clusters: readonly Cluster[];
   readonly apps: readonly App[];
   /** Set when the global entry is on. Turning it on also turns on fleet registration and the Gateway API in `gke`. */
   readonly globalEntry?: GlobalEntry;
+  /** Rollout waves in order; one wave with every cluster when the config has none. */
+  readonly waves: readonly Wave[];
+}
+
+/**
+ * The waves of a fleet file, in order, each with its branch: the first wave follows `git.branch`
+ * (a merge reaches it first), every later one `meshfleet/<wave>`. Without `rollout`: one wave,
+ * every cluster, on `git.branch`, which is the fleet without progressive delivery.
+ */
+export function wavesOf(data: Pick<FleetData, 'git' | 'rollout' | 'clusters'>): Wave[] {
+  const waves = data.rollout?.waves ?? [{ name: DEFAULT_WAVE, clusters: data.clusters.map((c) => c.name), bakeTime: '0s' }];
+  return waves.map((w, i) => ({ name: w.name, clusters: w.clusters, bakeTime: w.bakeTime, ref: i === 0 ? data.git.branch : `${WAVE_BRANCH_PREFIX}${w.name}` }));
+}
+
+/** The wave `cluster` is in (for FLEET.md and the PR diff: where a change to it lands, and when). */
+export function waveOf(fleet: Pick<Fleet, 'waves'>, cluster: string): Wave {
+  const wave = fleet.waves.find((w) => w.clusters.includes(cluster));
+  if (!wave) throw new Error(`cluster ${cluster} is in no wave`);
+  return wave;
+}
+
+/**
+ * The path a change takes through the waves (for the PR diff): the waves that hold any of
+ * `clusters`, in rollout order, each with the touched clusters it holds, in wave order. A merge
+ * reaches the first wave at once and each later one when `npm run promote` moves it there.
+ * Names of no cluster of `fleet` (a cluster the change removes) are left out.
+ */
+export function rolloutPath(fleet: Pick<Fleet, 'waves'>, clusters: Iterable<string>): { wave: Wave; clusters: string[] }[] {
+  const touched = new Set(clusters);
+  return fleet.waves.map((wave) => ({ wave, clusters: wave.clusters.filter((c) => touched.has(c)) })).filter((step) => step.clusters.length > 0);
 }
 
 export function findCluster(fleet: Fleet, name: string): Cluster {

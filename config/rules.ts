@@ -103,6 +103,7 @@ export function checkFleet(fleet: PartialFleet, at: Reporter, given: Given): Rea
   checkUnusedClusterSettings(fleet, clusters, at, given);
   checkDerivedNames(fleet, clusters, at);
   checkGlobalEntry(fleet, clusters, names, at, given);
+  checkRollout(fleet, clusters, names, at);
 
   Object.entries(fleet.apps ?? {}).forEach(([app, ref]) => {
     Object.keys(ref.placement).forEach((cluster) => {
@@ -238,6 +239,33 @@ function checkGlobalEntry(fleet: PartialFleet, clusters: readonly ClusterData[],
     if (fleet.gke?.[key] === false && given(['gke', key])) {
       at(['gke', key], `contradicts globalEntry (got false, expected true or no ${key} key: the global entry's multi-cluster Gateway needs ${what})`);
     }
+  }
+}
+
+/**
+ * Waves: unique names, and every cluster of the fleet in exactly one wave, so each cluster's
+ * GitRepository follows exactly one branch. A cluster added to the fleet must be given a wave; a
+ * removed one must leave its wave.
+ */
+function checkRollout(fleet: PartialFleet, clusters: readonly ClusterData[], names: ReadonlySet<string>, at: Reporter): void {
+  const waves = fleet.rollout?.waves;
+  if (!waves) return;
+  const waveNames = new Map<string, number>();
+  const waveOf = new Map<string, string>();
+  waves.forEach((w, i) => {
+    const first = waveNames.get(w.name);
+    if (first !== undefined) at(['rollout', 'waves', i, 'name'], `duplicate wave name (got ${JSON.stringify(w.name)}, expected a name not already used by rollout.waves[${first}])`);
+    else waveNames.set(w.name, i);
+    w.clusters.forEach((cluster, j) => {
+      const path = ['rollout', 'waves', i, 'clusters', j];
+      if (!names.has(cluster)) at(path, `unknown cluster (got ${JSON.stringify(cluster)}, expected one of ${clusters.map((c) => c.name).join(', ')})`);
+      else if (waveOf.has(cluster)) at(path, `cluster already in a wave (got ${JSON.stringify(cluster)}, which is in wave ${JSON.stringify(waveOf.get(cluster))}; expected each cluster in exactly one wave)`);
+      else waveOf.set(cluster, w.name);
+    });
+  });
+  const missing = [...new Set(clusters.map((c) => c.name))].filter((name) => !waveOf.has(name));
+  if (missing.length > 0) {
+    at(['rollout', 'waves'], `cluster${missing.length > 1 ? 's' : ''} in no wave (got ${missing.map((n) => JSON.stringify(n)).join(', ')} in none, expected every cluster in exactly one wave: add ${missing.length > 1 ? 'them' : 'it'} to the clusters of a wave)`);
   }
 }
 

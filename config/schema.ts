@@ -184,6 +184,21 @@ export const GlobalEntrySchema = z.strictObject({
   backendTimeoutSec: z.number().int({ error: 'a whole number' }).min(1, { error: 'a number >= 1' }).max(86400, { error: 'a number <= 86400' }).default(30).describe('Backend service timeout in seconds.'),
 });
 
+/** Prefix of the branch each wave after the first follows: `meshfleet/<wave>`. */
+export const WAVE_BRANCH_PREFIX = 'meshfleet/';
+
+/** One wave of a rollout: clusters that get a change together, and how long it bakes there. */
+export const WaveSchema = z.strictObject({
+  name: dnsLabel().describe(`Wave name; the wave's clusters follow the branch \`${WAVE_BRANCH_PREFIX}<name>\` (the first wave follows \`git.branch\`).`),
+  clusters: z.array(dnsLabel()).min(1, { error: 'at least one cluster' }).describe('Clusters of this wave; every cluster of the fleet is in exactly one wave.'),
+  bakeTime: duration().default('30m').describe('How long every cluster of this wave must run a revision Ready, with no failure, before `npm run promote` moves it to the next wave.'),
+});
+
+/** Progressive delivery: the order in which a change reaches the clusters. */
+export const RolloutSchema = z.strictObject({
+  waves: z.array(WaveSchema).min(1, { error: 'at least one wave' }).describe('Waves in rollout order. A merge to `git.branch` reaches the first wave; `npm run promote` moves it on, wave by wave.'),
+});
+
 export const FleetSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON schema pointer for editors that read it from the document (optional).'),
   project: z.string({ error: 'a GCP project id' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter' }).describe('GCP project id that hosts the VPC and every cluster.'),
@@ -194,9 +209,11 @@ export const FleetSchema = z.strictObject({
   mesh: MeshSchema.prefault({}).describe('The Istio mesh: id, trust domain, Istio release and network model.'),
   clusters: z.array(ClusterSchema).min(1, { error: 'at least one cluster' }).describe('The GKE clusters of the fleet, each a primary (runs istiod) or a remote of one.'),
   apps: z.record(dnsLabel(), FleetAppSchema).default({}).describe('Apps by name (a DNS label): where each definition is, its placement and traffic in this fleet.'),
+  rollout: RolloutSchema.optional().describe('Waves a change rolls out in, gated on health by `npm run promote`. Default: one wave with every cluster, following `git.branch`.'),
   globalEntry: GlobalEntrySchema.optional().describe('One anycast address for the fleet: a GKE multi-cluster Gateway in front of every ingress gateway. Turns on gke.fleetRegistration and gke.gatewayApi.'),
 });
 
+export type WaveData = z.output<typeof WaveSchema>;
 export type GlobalEntryData = z.output<typeof GlobalEntrySchema>;
 export type FleetInput = z.input<typeof FleetSchema>;
 export type FleetData = z.output<typeof FleetSchema>;

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { readonly does: string; readonly load: () => Pro
   diff: { does: 'what a change does to each cluster, object by object', load: () => import('./diff.ts') },
   provision: { does: 'create the VPC, subnets, firewall rules, NAT and GKE clusters', load: () => import('./provision.ts') },
   bootstrap: { does: 'hand each cluster to Flux: mesh CA, Flux, git secret, remote secrets', load: () => import('./bootstrap.ts') },
+  promote: { does: 'move a change to the next rollout wave when the wave before is healthy', load: () => import('./promote.ts') },
   bench: { does: 'synth scaling benchmark against the serialization floor', load: () => import('./bench.ts') },
 };
 

@@ -10,7 +10,7 @@ export const FLUX_SOURCE_NAME = 'flux-system';
 export interface FluxSyncProps extends ChartProps {
   /** Git URL Flux clones (ssh://, https://). */
   readonly url: string;
-  /** Branch Flux follows. */
+  /** Branch Flux follows: the branch of the cluster's rollout wave (`Cluster.gitRef`), so a merge reaches a wave only when `promote` moves its branch. */
   readonly branch: string;
   /** Poll interval of the GitRepository. @default '1m' */
   readonly interval?: string;

@@ -7,6 +7,9 @@
 #  - Prints canned output: a kubeconfig for get-credentials, JSON for describe, a base64 token for
 #    `kubectl get … -o jsonpath={.data.token}`, kubectl 1.$FAKE_KUBECTL_MINOR (default 32) for
 #    `kubectl version`; exits 0.
+#  - With $FAKE_FLUX_STATE set (the promote tests), `kubectl … get … -o json` prints
+#    $FAKE_FLUX_STATE/<--context>.json, the cluster's Flux objects, or fails as an unreachable
+#    cluster when that file does not exist.
 #  - $FAKE_FAIL, an extended regex matched against "tool args…" + newline + stdin, makes the call
 #    fail, echoing its stdin to stderr the way a careless tool might.
 set -u
@@ -74,7 +77,14 @@ case $tool in
       printf 'error: must build at directory: not a valid directory: %s\n' "$dir" >&2
       exit 1
     fi
-    if [[ ${1-} == version ]]; then
+    if [[ -n ${FAKE_FLUX_STATE-} && " $* " == *" get "* && " $* " == *" -o json "* ]]; then
+      context=$(flag --context "$@")
+      if [[ ! -f $FAKE_FLUX_STATE/$context.json ]]; then
+        printf 'Unable to connect to the server: dial tcp: lookup %s: no such host\n' "$context" >&2
+        exit 1
+      fi
+      cat "$FAKE_FLUX_STATE/$context.json"
+    elif [[ ${1-} == version ]]; then
       printf '{"clientVersion":{"major":"1","minor":"%s"}}\n' "${FAKE_KUBECTL_MINOR:-32}"
     elif [[ " $* " == *" get "* && " $* " == *" jsonpath={.data.token} "* ]]; then
       b64 "fake-reader-token-for-$(flag --context "$@")"
