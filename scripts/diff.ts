@@ -12,9 +12,10 @@ import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { withSignalsHeld } from './lib/signals.ts';
-import { diffRendered, hasChanges } from './review/fleet-diff.ts';
+import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { checkoutTo, existsAt, GitRefError, repoRoot, resolveCommit } from './review/git-ref.ts';
+import { rolloutNote } from './review/rollout-note.ts';
 
 const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
 
@@ -69,7 +70,7 @@ await runMain(async () => {
     }
     const commit = resolveCommit(base, root);
     const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
-    let baseSide: Side = { files: new Map(), paths: [] };
+    let baseSide: Side = { files: new Map(), paths: [], fleet: undefined };
     if (existsAt(commit, inRepo.split(sep).join('/'), root)) {
       // Ctrl-C waits for the checkout's removal: nothing is left in the temp folder.
       baseSide = await withSignalsHeld(() => {
@@ -82,7 +83,8 @@ await runMain(async () => {
       }, () => 'diff: interrupted');
     }
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
-    const labels = { base, head: 'working tree', config };
+    const rollout = rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster));
+    const labels = { base, head: 'working tree', config, rollout };
     process.stdout.write(format === 'markdown' ? formatMarkdown(diff, labels, { reportUrl: args['report-url'] }) : formatText(diff, labels));
     return hasChanges(diff) ? 1 : 0;
   } catch (err) {
@@ -95,6 +97,8 @@ await runMain(async () => {
 interface Side {
   readonly files: ReadonlyMap<string, string>;
   readonly paths: readonly RequestPath[];
+  /** The side's fleet; none when the fleet file does not exist in the base revision. */
+  readonly fleet: Fleet | undefined;
 }
 
 /**
@@ -115,7 +119,7 @@ function renderSide(load: () => Fleet, label: string, checkoutDir?: string): Sid
     throw new Reported();
   }
   try {
-    return { files: renderFleet(fleet).files, paths: requestPaths(fleet) };
+    return { files: renderFleet(fleet).files, paths: requestPaths(fleet), fleet };
   } catch (err) {
     throw new Error(`cannot render the fleet of ${label}: ${(err as Error).message}`);
   }

@@ -28,6 +28,8 @@ export interface DiffLabels {
   readonly head?: string;
   /** The fleet file compared. */
   readonly config?: string;
+  /** How the change rolls out through the waves (rollout-note.ts); shown after the summary. @default [] */
+  readonly rollout?: readonly string[];
 }
 
 export interface MarkdownOptions {
@@ -91,7 +93,7 @@ function groupTitle(g: ChangeGroup, listUpTo = Number.POSITIVE_INFINITY): string
 }
 
 export function formatText(diff: FleetDiff, labels: DiffLabels, maxValue = 120): string {
-  const lines = [`meshfleet diff: ${title(labels)}`, ...summary(diff)];
+  const lines = [`meshfleet diff: ${title(labels)}`, ...summary(diff), ...(labels.rollout ?? [])];
   for (const g of groupChanges(diff)) {
     lines.push('', groupTitle(g));
     for (const [layer, changes] of byLayer(g.changes)) {
@@ -155,6 +157,7 @@ export function formatMarkdown(diff: FleetDiff, labels: DiffLabels, options: Mar
   }
   const unchanged = diff.clusters.filter((c) => !isChanged(c)).map((c) => c.cluster);
   if (unchanged.length > 0) head.push(`Unchanged: ${unchanged.length > NAMES_UP_TO ? `${unchanged.length} clusters` : unchanged.join(', ')}.`, '');
+  for (const line of labels.rollout ?? []) head.push(line, '');
   if (diff.paths.length > 0) head.push(...pathTable(diff.paths));
   if (!hasChanges(diff)) head.push('**No change** to any cluster or to the overview.', '');
 
