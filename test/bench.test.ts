@@ -50,19 +50,19 @@ describe('bench: synthetic fleet', () => {
     assert.ok(!rendered.files.has('clusters/asia-northeast1-1/apps/shop-traffic.yaml'));
   });
 
-  test('sizes: 1–3 primaries, remotes dealt round-robin, disjoint ranges up to 256 clusters', () => {
+  test('sizes: 1–3 primaries, remotes dealt round-robin, disjoint ranges up to 512 clusters', () => {
     const big = syntheticFleet(parseSize('100x20')).fleet as { clusters: { name: string; role: string; primary?: string; region: string }[] };
     assert.equal(big.clusters.filter((c) => c.role === 'primary').length, 3);
     assert.deepEqual(new Set(big.clusters.map((c) => c.primary).filter(Boolean)), new Set(big.clusters.slice(0, 3).map((c) => c.name)));
     assert.ok(big.clusters.every((c) => (REGIONS as readonly string[]).includes(c.region)));
     assert.equal(new Set(big.clusters.map((c) => c.name)).size, 100);
-    assert.doesNotThrow(() => loadFleet(writeSyntheticFleet(join(tempDir(), 'max'), parseSize('256x1'))));
+    assert.doesNotThrow(() => loadFleet(writeSyntheticFleet(join(tempDir(), 'max'), parseSize('512x1'))));
   });
 
   test('parseSize reads CLUSTERSxSERVICES and rejects anything else', () => {
     assert.deepEqual(parseSize('20x20'), { clusters: 20, services: 20 });
     assert.throws(() => parseSize('20'), /bad size "20" \(expected CLUSTERSxSERVICES, e\.g\. 20x20\)/);
-    assert.throws(() => parseSize('300x2'), /bad size 300x2: 1 to 256 clusters/);
+    assert.throws(() => parseSize('600x2'), /bad size 600x2: 1 to 512 clusters/);
     assert.throws(() => parseSize('2x0'), /bad size 2x0: 1 to 99 services/);
   });
 

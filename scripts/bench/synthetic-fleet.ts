@@ -31,7 +31,7 @@ export const REGIONS = [
 ] as const;
 
 /** Upper bound of the address plan below (pod and service ranges run out after it). */
-export const MAX_CLUSTERS = 256;
+export const MAX_CLUSTERS = 512;
 
 export interface SyntheticFleetSize {
   /** Number of clusters, 1 … MAX_CLUSTERS. */
@@ -140,7 +140,7 @@ const serviceName = (i: number) => `svc-${String(i).padStart(2, '0')}`;
 
 /**
  * Cluster `i`: region `REGIONS[i % 39]`, named `<region>-<round>`. Address plan (disjoint for up
- * to 256 clusters): nodes /20 in 10.0.0.0/10, pods /18 in 10.64.0.0/10, services /22 in
+ * to 512 clusters): nodes /20 in 10.0.0.0/10, pods /19 in 10.64.0.0/10, services /23 in
  * 10.128.0.0/14, control plane /28 in 172.16.0.0/16.
  */
 function clusterData(i: number, n: number, primaryCount: number) {
@@ -158,8 +158,8 @@ function clusterData(i: number, n: number, primaryCount: number) {
     ...(servesRemotes ? { eastWestAddress: ip(10 << 24, i * 4096 + 4090) } : {}),
     ranges: {
       nodes: `${nodes}/20`,
-      pods: `${ip((10 << 24) + (64 << 16), i * 16384)}/18`,
-      services: `${ip((10 << 24) + (128 << 16), i * 1024)}/22`,
+      pods: `${ip((10 << 24) + (64 << 16), i * 8192)}/19`,
+      services: `${ip((10 << 24) + (128 << 16), i * 512)}/23`,
       controlPlane: `${ip((172 << 24) + (16 << 16), i * 16)}/28`,
     },
     nodePools: [{ name: 'default', machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3, spot: !primary }],
