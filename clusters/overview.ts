@@ -18,7 +18,7 @@ import {
 } from '../config/model.ts';
 import { FIBRE_KM_PER_MS, INTER_REGION_EGRESS_SOURCE, PRICE_GEOLOCATIONS_SOURCE, regionInfo, ROUTE_FACTOR, SAME_REGION_RTT_SOURCE, type EgressClass, type EstimateSource } from '../config/regions.ts';
 import { LAYERS } from './layers.ts';
-import { AppRouting, FleetIndex, requestPaths, type Hop, type RequestPath } from './routing.ts';
+import { AppRouting, FleetIndex, pathCosts, requestPaths, type Hop, type PathCost, type RequestPath } from './routing.ts';
 
 /** Whether the fleet rolls out in waves of its own (the default is one wave of every cluster). */
 export const hasRolloutWaves = (fleet: Pick<Fleet, 'waves'>): boolean => fleet.waves.length > 1 || fleet.waves[0]?.name !== DEFAULT_WAVE;
@@ -328,7 +328,7 @@ function namesText(names: readonly string[], upTo = 12): string {
 function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): string[] {
   if (normal.length === 0) return [];
   const index = new FleetIndex(fleet);
-  const key = (p: RequestPath) => `${p.app}|${p.users}`;
+  const key = (p: PathCost) => `${p.app}|${p.users}`;
   const lines = ['## If a region fails', ''];
   lines.push(
     "Each region in turn is taken down: its clusters serve nothing; calls fail over as the rendered DestinationRules say (to the nearest region that runs the service, else to any that does); users go to the nearest healthy ingress gateway (with a global entry Google's load balancer does this; without one it takes a DNS change). Latency figures are estimates, made as above.",
@@ -337,8 +337,11 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
     '|---|---|---|---|---|---|',
   );
   const details: string[] = [];
+  // Small fleets get the hop-by-hop detail below; large ones the table alone, from pathCosts (the
+  // same figures, each service costed once per region instead of walking every hop again).
+  const detailed = fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS;
   for (const [region, clusters] of index.byRegion) {
-    const down = requestPaths(fleet, { down: region });
+    const down: readonly (PathCost | RequestPath)[] = detailed ? requestPaths(fleet, { down: region }) : pathCosts(fleet, { down: region });
     const after = new Map(down.map((p) => [key(p), p]));
     const orphans = fleet.clusters.filter((c) => c.role === 'remote' && index.cluster(c.controlPlane).region === region && c.region !== region).map((c) => c.name);
     const control = orphans.length > 0 ? `${namesText(orphans)}: proxies keep their last config; no updates, no sidecar injection` : 'no other cluster affected';
@@ -348,12 +351,14 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
     let worst: { p: RequestPath; delta: number } | undefined;
     for (const p of normal) {
       const q = after.get(key(p));
-      const delta = q ? q.addedMs - p.addedMs : Number.POSITIVE_INFINITY;
+      // Rounded to a microsecond: sums of the same shares in another order differ in the last
+      // bits, and a tie must go to the first path either way.
+      const delta = q ? Math.round((q.addedMs - p.addedMs) * 1000) / 1000 : Number.POSITIVE_INFINITY;
       if (!worst || delta > worst.delta) worst = { p, delta };
     }
     const worstText = !worst || worst.delta <= 0 ? 'no rise' : worst.delta === Number.POSITIVE_INFINITY ? `users near ${worst.p.users}: no path (no healthy ingress)` : `users near ${worst.p.users}: ${msText(worst.p.addedMs)} → ${msText(after.get(key(worst.p))!.addedMs)}`;
     lines.push(`| ${region} | ${namesText(clusters.map((c) => c.name))} | ${control} | ${entries.join(', ')} | ${unserved.join(', ') || 'none'} | ${worstText} |`);
-    if (fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS) {
+    if (detailed) {
       details.push(`### ${region} down (${clusters.map((c) => c.name).join(', ')})`, '', '| users near | app | enter at | calls served from | est. added latency | calls with no pod |', '|---|---|---|---|---|---|');
       for (const p of normal) {
         const q = after.get(key(p));
@@ -362,7 +367,7 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
           details.push(`| ${users.name} (${users.region}) | ${p.app} | nowhere: no healthy ingress | — | ${msText(p.addedMs)} → no answer | all |`);
           continue;
         }
-        const regions = [...new Set(q.hops.slice(1).flatMap((h) => h.targets.map((t) => t.region)))];
+        const regions = [...new Set((q as RequestPath).hops.slice(1).flatMap((h) => h.targets.map((t) => t.region)))];
         details.push(`| ${users.name} (${users.region}) | ${p.app} | ${q.entry} (${index.cluster(q.entry).region}) | ${regions.join(', ') || '—'} | ${msText(p.addedMs)} → ${msText(q.addedMs)} | ${q.unserved.join(', ') || 'none'} |`);
       }
       details.push('');

@@ -354,3 +354,77 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
   }
   return paths;
 }
+
+/** What the region-failure table needs of one request path, without its hops. */
+export interface PathCost {
+  readonly app: string;
+  readonly users: string;
+  readonly entry: string;
+  /** As `RequestPath.addedMs`. */
+  readonly addedMs: number;
+  /** As `RequestPath.unserved`, in the app's definition order. */
+  readonly unserved: readonly string[];
+}
+
+/**
+ * `requestPaths` reduced to each path's entry, estimated added latency and unserved calls, for
+ * large fleets: the calls below a service made from a region cost the same whichever users sent
+ * the request, so each (service, region) is costed once and shared, instead of walking every hop
+ * again for every region of users (and again for every region taken down). Same figures as
+ * `requestPaths` (test/routing.test.ts compares them).
+ */
+export function pathCosts(fleet: Fleet, options: RoutingOptions = {}): PathCost[] {
+  const index = new FleetIndex(fleet);
+  const out: PathCost[] = [];
+  for (const app of fleet.apps) {
+    if (!app.ingress) continue;
+    const routing = new AppRouting(index, app, options);
+    const services = new Map(app.services.map((s) => [s.name, s]));
+    const rank = new Map(app.services.map((s, i) => [s.name, i]));
+    const { cycles } = callOrder(app, app.ingress.service);
+    const memo = new Map<string, { ms: number; unserved: Set<string> }>();
+    const hopMs = (svc: AppService, region: string) => routing.targets(svc, region).reduce((sum, t) => sum + t.share * t.rttMs, 0);
+    /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
+    const callCost = (svc: AppService, region: string): { ms: number; unserved: Set<string> } => {
+      if (routing.targets(svc, region).length === 0) return { ms: 0, unserved: new Set([svc.name]) };
+      let ms = hopMs(svc, region);
+      const unserved = new Set<string>();
+      for (const r of routing.regionsServing(svc, region)) {
+        const below = subtree(svc, index.cluster(r.at).region);
+        ms += r.share * below.ms;
+        for (const name of below.unserved) unserved.add(name);
+      }
+      return { ms, unserved };
+    };
+    const subtree = (svc: AppService, region: string): { ms: number; unserved: Set<string> } => {
+      const key = `${svc.name}|${region}`;
+      let cost = memo.get(key);
+      if (!cost) {
+        cost = { ms: 0, unserved: new Set() };
+        for (const name of svc.calls) {
+          const callee = services.get(name);
+          if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
+          const call = callCost(callee, region);
+          cost.ms += call.ms;
+          for (const n of call.unserved) cost.unserved.add(n);
+        }
+        memo.set(key, cost);
+      }
+      return cost;
+    };
+    const root = services.get(app.ingress.service);
+    for (const near of index.representatives()) {
+      const entry = entryFor(fleet, near, options);
+      if (!entry) continue;
+      const call = root ? callCost(root, entry.region) : { ms: 0, unserved: new Set<string>() };
+      out.push({
+        app: app.name,
+        users: near.name,
+        entry: entry.name,
+        addedMs: estimatedRttMs(near.region, entry.region) + call.ms,
+        unserved: [...call.unserved].sort((a, b) => rank.get(a)! - rank.get(b)!),
+      });
+    }
+  }
+  return out;
+}
