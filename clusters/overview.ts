@@ -18,7 +18,7 @@ import {
 } from '../config/model.ts';
 import { FIBRE_KM_PER_MS, INTER_REGION_EGRESS_SOURCE, PRICE_GEOLOCATIONS_SOURCE, regionInfo, ROUTE_FACTOR, SAME_REGION_RTT_SOURCE, type EgressClass, type EstimateSource } from '../config/regions.ts';
 import { LAYERS } from './layers.ts';
-import { AppRouting, FleetIndex, pathCosts, requestPaths, type Hop, type PathCost, type RequestPath } from './routing.ts';
+import { AppRouting, FleetIndex, regionDownCosts, requestPaths, type Hop, type PathCost, type RequestPath } from './routing.ts';
 
 /** Whether the fleet rolls out in waves of its own (the default is one wave of every cluster). */
 export const hasRolloutWaves = (fleet: Pick<Fleet, 'waves'>): boolean => fleet.waves.length > 1 || fleet.waves[0]?.name !== DEFAULT_WAVE;
@@ -340,8 +340,9 @@ function regionFailureSection(fleet: Fleet, normal: readonly RequestPath[]): str
   // Small fleets get the hop-by-hop detail below; large ones the table alone, from pathCosts (the
   // same figures, each service costed once per region instead of walking every hop again).
   const detailed = fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS;
+  const costs = detailed ? undefined : regionDownCosts(fleet);
   for (const [region, clusters] of index.byRegion) {
-    const down: readonly (PathCost | RequestPath)[] = detailed ? requestPaths(fleet, { down: region }) : pathCosts(fleet, { down: region });
+    const down: readonly (PathCost | RequestPath)[] = costs ? costs.get(region)! : requestPaths(fleet, { down: region });
     const after = new Map(down.map((p) => [key(p), p]));
     const orphans = fleet.clusters.filter((c) => c.role === 'remote' && index.cluster(c.controlPlane).region === region && c.region !== region).map((c) => c.name);
     const control = orphans.length > 0 ? `${namesText(orphans)}: proxies keep their last config; no updates, no sidecar injection` : 'no other cluster affected';

@@ -140,7 +140,16 @@ export class AppRouting {
   private readonly served = new Map<string, Target[]>();
   private readonly servedRegions = new Map<string, { at: string; share: number }[]>();
 
-  constructor(private readonly index: FleetIndex, private readonly app: App, options: RoutingOptions = {}) {
+  private readonly down?: string;
+
+  /**
+   * `base`: the same app's routing with every region up. With a region down, a call whose targets
+   * there include no cluster of the down region is served exactly as with every region up (same
+   * clusters, same shares: local endpoints and the failover region are untouched), so those are
+   * taken from `base` instead of derived again.
+   */
+  constructor(private readonly index: FleetIndex, private readonly app: App, options: RoutingOptions = {}, private readonly base?: AppRouting) {
+    this.down = options.down;
     for (const p of app.placements) {
       if (!isRunning(p)) continue;
       const region = index.cluster(p.cluster).region;
@@ -182,6 +191,13 @@ export class AppRouting {
   targets(svc: AppService, callerRegion: string): Target[] {
     const key = `${svc.name}|${callerRegion}`;
     let result = this.served.get(key);
+    if (!result && this.base && this.down !== undefined) {
+      const normal = this.base.targets(svc, callerRegion);
+      if (!normal.some((t) => t.region === this.down)) {
+        result = normal;
+        this.served.set(key, result);
+      }
+    }
     if (!result) {
       const placements = this.running.get(svc.name) ?? [];
       const groups = svc.weights
@@ -373,12 +389,12 @@ export interface PathCost {
  * again for every region of users (and again for every region taken down). Same figures as
  * `requestPaths` (test/routing.test.ts compares them).
  */
-export function pathCosts(fleet: Fleet, options: RoutingOptions = {}): PathCost[] {
+export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>): PathCost[] {
   const index = new FleetIndex(fleet);
   const out: PathCost[] = [];
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
-    const routing = new AppRouting(index, app, options);
+    const routing = new AppRouting(index, app, options, base?.get(app.name));
     const services = new Map(app.services.map((s) => [s.name, s]));
     const rank = new Map(app.services.map((s, i) => [s.name, i]));
     const { cycles } = callOrder(app, app.ingress.service);
@@ -427,4 +443,14 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}): PathCost[
     }
   }
   return out;
+}
+
+/**
+ * `pathCosts` with each region down in turn, region → costs: the every-region-up routing is built
+ * once and shared, so each region down derives only the calls it changes.
+ */
+export function regionDownCosts(fleet: Fleet): Map<string, PathCost[]> {
+  const index = new FleetIndex(fleet);
+  const base = new Map(fleet.apps.map((app) => [app.name, new AppRouting(index, app)]));
+  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base)]));
 }
