@@ -1,5 +1,5 @@
 /**
- * npm run synth -- [--config FILE] [--out DIR]
+ * npm run synth -- [--config FILE] [--out DIR] [--full] [--quiet]
  * Renders the fleet into per-cluster GitOps folders (see README and DESIGN.md § dist contract).
  */
 import { relative, resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { codeFingerprint, loadRenderCache, saveRenderCache } from './lib/render-
 import { withSignalsHeld } from './lib/signals.ts';
 import { writeTree } from './lib/write-tree.ts';
 
-const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR]
+const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR] [--full] [--quiet]
 
 Renders the fleet described in FILE into DIR: one Flux entry folder per cluster
 (DIR/clusters/<cluster>/) and an overview (DIR/FLEET.md).

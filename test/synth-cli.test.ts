@@ -16,8 +16,8 @@ describe('synth CLI', () => {
   test('--help documents the options and exits 0', () => {
     const r = runSynth(['--help']);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^Usage: npm run synth -- \[--config FILE\] \[--out DIR\]/);
-    for (const flag of ['--config', '--out', '--quiet', '--help']) assert.ok(r.stdout.includes(flag), flag);
+    assert.match(r.stdout, /^Usage: npm run synth -- \[--config FILE\] \[--out DIR\] \[--full\] \[--quiet\]/);
+    for (const flag of ['--config', '--out', '--full', '--quiet', '--help']) assert.ok(r.stdout.includes(flag), flag);
   });
 
   test('an unknown option is a usage error (exit 2)', () => {
