@@ -7,8 +7,8 @@
  * reads well as a PR diff.
  */
 import {
-  DEFAULT_WAVE,
   hasEastWestGateway,
+  hasRolloutWaves,
   ingressClusters,
   primaries,
   type Cluster,
@@ -19,9 +19,6 @@ import {
 import { FIBRE_KM_PER_MS, INTER_REGION_EGRESS_SOURCE, PRICE_GEOLOCATIONS_SOURCE, regionInfo, ROUTE_FACTOR, SAME_REGION_RTT_SOURCE, type EgressClass, type EstimateSource } from '../config/regions.ts';
 import { LAYERS } from './layers.ts';
 import { AppRouting, FleetIndex, regionDownCosts, requestPaths, type Hop, type PathCost, type RequestPath } from './routing.ts';
-
-/** Whether the fleet rolls out in waves of its own (the default is one wave of every cluster). */
-export const hasRolloutWaves = (fleet: Pick<Fleet, 'waves'>): boolean => fleet.waves.length > 1 || fleet.waves[0]?.name !== DEFAULT_WAVE;
 
 /** The rollout waves, in order, with the branch each follows (only for a fleet with waves). */
 function rolloutWaves(fleet: Fleet): string[] {

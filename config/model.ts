@@ -109,6 +109,9 @@ export function wavesOf(data: Pick<FleetData, 'git' | 'rollout' | 'clusters'>): 
   return waves.map((w, i) => ({ name: w.name, clusters: w.clusters, bakeTime: w.bakeTime, ref: i === 0 ? data.git.branch : `${WAVE_BRANCH_PREFIX}${w.name}` }));
 }
 
+/** Whether the fleet rolls out in waves of its own (the default is one wave of every cluster). */
+export const hasRolloutWaves = (fleet: Pick<Fleet, 'waves'>): boolean => fleet.waves.length > 1 || fleet.waves[0]?.name !== DEFAULT_WAVE;
+
 /** The wave `cluster` is in (for FLEET.md and the PR diff: where a change to it lands, and when). */
 export function waveOf(fleet: Pick<Fleet, 'waves'>, cluster: string): Wave {
   const wave = fleet.waves.find((w) => w.clusters.includes(cluster));

@@ -4,8 +4,7 @@
  * `npm run promote`, and a warning when the change itself moves clusters between waves. Nothing
  * for a fleet without waves of its own, so its diff reads as before.
  */
-import { rolloutPath, type Fleet } from '../../config/model.ts';
-import { hasRolloutWaves } from '../../clusters/overview.ts';
+import { hasRolloutWaves, rolloutPath, type Fleet } from '../../config/model.ts';
 
 export function rolloutNote(base: Fleet | undefined, head: Fleet, changedClusters: readonly string[]): string[] {
   if (!hasRolloutWaves(head) && !(base && hasRolloutWaves(base))) return [];
