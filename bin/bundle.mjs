@@ -16,6 +16,18 @@ const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs'];
 const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax', 'esbuild'];
 const KEEP = 3;
 
+/** How meshfleet bundles code for node (the CLI here, the benchmark's children too). */
+export const NODE_BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'error',
+  // Bundled CommonJS packages call require() for node's own modules.
+  banner: { js: "import { createRequire as __meshfleetRequire } from 'node:module'; const require = __meshfleetRequire(import.meta.url);" },
+};
+
 function sources() {
   const files = SOURCE_FILES.map((f) => join(ROOT, f));
   for (const dir of SOURCE_DIRS) {
@@ -46,19 +58,12 @@ export async function ensureBundle({ force = false } = {}) {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: { cli: join(ROOT, 'scripts/cli.ts') },
     outdir: tmp,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     external: EXTERNAL,
     sourcemap: 'linked',
-    logLevel: 'error',
-    // Bundled CommonJS packages call require() for node's own modules.
-    banner: { js: "import { createRequire as __meshfleetRequire } from 'node:module'; const require = __meshfleetRequire(import.meta.url);" },
   });
   if (force) rmSync(dir, { recursive: true, force: true });
   try {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NODE_BUNDLE_OPTIONS } from '../../bin/bundle.mjs';
 import { ROOT } from './measure.ts';
 
 export interface Children {
@@ -14,15 +15,9 @@ export interface Children {
 
 export async function bundleChildren(dir: string): Promise<Children> {
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: { 'synth-child': join(ROOT, 'scripts/bench/synth-child.ts'), 'floor-child': join(ROOT, 'scripts/bench/floor-child.ts') },
     outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __meshfleetRequire } from 'node:module'; const require = __meshfleetRequire(import.meta.url);" },
   });
   return { synth: join(dir, 'synth-child.mjs'), floor: join(dir, 'floor-child.mjs') };
 }

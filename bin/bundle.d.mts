@@ -1,0 +1,5 @@
+// Types of bin/bundle.mjs, for the TypeScript that imports it (scripts/bench/children.ts).
+import type { BuildOptions } from 'esbuild';
+
+export declare const NODE_BUNDLE_OPTIONS: BuildOptions;
+export declare function ensureBundle(options?: { force?: boolean }): Promise<string>;
