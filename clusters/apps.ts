@@ -4,7 +4,7 @@
  * authorization) renders only where istiod reads config (`configClusters`).
  *
  * Files per app, in `apps/`:
- *  - `<app>-namespace`     the namespace with sidecar injection (cluster-scoped, so in a chart of its own)
+ *  - `<app>-namespace`     the namespace, following its revision tag (cluster-scoped, so in a chart of its own)
  *  - `<app>-workloads`     ServiceAccounts, Deployments, HorizontalPodAutoscalers, PodDisruptionBudgets
  *  - `<app>-services`      a Service for every service that runs here or is called from here
  *  - `<app>-traffic`       DestinationRules (locality, outlier detection, subsets) and weight VirtualServices
@@ -19,6 +19,7 @@ import { AppWorkload, type AppWorkloadProps } from '../charts/apps/app-workload.
 import { MeshService, type MeshServiceProps } from '../charts/apps/mesh-service.ts';
 import { ServiceTraffic, type ServiceTrafficProps } from '../charts/apps/service-traffic.ts';
 import {
+  appRevision,
   configClusters,
   ingressClusters,
   placedIn,
@@ -44,11 +45,11 @@ export const appsContribution: Contribution = (build) => {
     if (placed.length === 0 && !isConfigCluster) continue;
 
     // Each file is built from a list of props, once per distinct list in the fleet (memoFile).
-    build.memoFile('apps', `${app.name}-namespace`, 'app-namespace', { name: app.namespace } satisfies AppNamespaceProps,
+    build.memoFile('apps', `${app.name}-namespace`, 'app-namespace', { name: app.namespace, revisionTag: app.revisionTag } satisfies AppNamespaceProps,
       (chart, props) => new AppNamespace(chart, 'namespace', props));
 
     if (placed.length > 0) {
-      build.memoFile('apps', `${app.name}-workloads`, 'app-workloads', workloadProps(app, placed), (chart, { accounts, workloads }) => {
+      build.memoFile('apps', `${app.name}-workloads`, 'app-workloads', workloadProps(fleet, app, placed), (chart, { accounts, workloads }) => {
         for (const props of accounts) new AppServiceAccount(chart, `ServiceAccount-${props.name}`, props);
         for (const props of workloads) new AppWorkload(chart, `Workload-${props.name}`, props);
       });
@@ -63,7 +64,7 @@ export const appsContribution: Contribution = (build) => {
 };
 
 /** ServiceAccounts and Deployments (with autoscaling and disruption budgets) of `placed`. */
-function workloadProps(app: App, placed: readonly PlacedWorkload[]): { accounts: AppServiceAccountProps[]; workloads: AppWorkloadProps[] } {
+function workloadProps(fleet: Fleet, app: App, placed: readonly PlacedWorkload[]): { accounts: AppServiceAccountProps[]; workloads: AppWorkloadProps[] } {
   const running = app.services.filter((s) => placed.some((p) => p.workload.service === s.name));
   const accounts: AppServiceAccountProps[] = [];
   for (const svc of running) {
@@ -88,6 +89,7 @@ function workloadProps(app: App, placed: readonly PlacedWorkload[]): { accounts:
       runAsUser: w.securityContext.runAsUser,
       readOnlyRootFilesystem: w.securityContext.readOnlyRootFilesystem,
       podAnnotations: w.podAnnotations,
+      istioRevision: appRevision(fleet, app).name,
       replicas: p.replicas,
       autoscaling: p.autoscaling,
     };

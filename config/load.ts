@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/project-root.ts';
 import type { z } from 'zod';
 import { AppDefinitionSchema, type AppDefinitionData } from './app-schema.ts';
-import { deepFreeze, hasIngress, wavesOf, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
+import { deepFreeze, hasIngress, resolveIstio, wavesOf, type App, type Cluster, type Fleet, type PlacedWorkload } from './model.ts';
 import { ConfigError, describe, isWarning, pathToString, type Problem } from './problems.ts';
 import { checkApp } from './app-rules.ts';
 import { checkFleet, type PartialFleet } from './rules.ts';
@@ -288,6 +288,7 @@ function buildFleet(file: string, data: FleetData, definitions: Definitions): Fl
     return {
       name,
       namespace: def.namespace ?? name,
+      revisionTag: ref.revisionTag ?? data.mesh.istio.defaultTag,
       definitionFile,
       services: Object.entries(def.services).map(([sname, s]) => ({
         name: sname,
@@ -316,5 +317,6 @@ function buildFleet(file: string, data: FleetData, definitions: Definitions): Fl
     : undefined;
   // Multi-cluster Gateways need every cluster in the fleet (GKE Hub) and the Gateway API on.
   const gke = globalEntry ? { ...rest.gke, fleetRegistration: true, gatewayApi: true } : rest.gke;
-  return { ...rest, gke, file, clusters, apps, ...(globalEntry ? { globalEntry } : {}), waves };
+  const mesh = { ...rest.mesh, istio: resolveIstio(rest.mesh.istio) };
+  return { ...rest, mesh, gke, file, clusters, apps, ...(globalEntry ? { globalEntry } : {}), waves };
 }

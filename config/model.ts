@@ -5,7 +5,7 @@
  */
 import type { AppDefinitionData, WorkloadData } from './app-schema.ts';
 import { nearestOtherRegion } from './regions.ts';
-import { WAVE_BRANCH_PREFIX, type ClusterData, type FleetData, type PlacementData } from './schema.ts';
+import { DEFAULT_ISTIO_VERSION, WAVE_BRANCH_PREFIX, type ClusterData, type FleetData, type IstioData, type PlacementData } from './schema.ts';
 
 export type Locality = 'prefer-local' | 'spread';
 
@@ -66,6 +66,8 @@ export interface PlacedWorkload {
 export interface App {
   readonly name: string;
   readonly namespace: string;
+  /** Revision tag the namespace follows (`apps.<app>.revisionTag`, else `mesh.istio.defaultTag`). */
+  readonly revisionTag: string;
   /** The definition file this app came from (for messages). */
   readonly definitionFile: string;
   readonly services: readonly AppService[];
@@ -88,9 +90,33 @@ export interface GlobalEntry {
   readonly backendTimeoutSec: number;
 }
 
-export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema' | 'globalEntry' | 'rollout'> {
+/** One Istio control-plane revision: `istiod-<name>` in every primary, its remote profile in every remote. */
+export interface IstioRevision {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** The Istio part of the mesh, resolved: the `version` shorthand expanded into revisions and tags. */
+export interface Istio {
+  readonly charts: string;
+  /** Revisions, in config order. */
+  readonly revisions: readonly IstioRevision[];
+  /** Revision tag → revision name. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** The tag namespaces and gateways follow unless they name another. */
+  readonly defaultTag: string;
+  /** Version of the default tag's revision: the fleet's Istio release in one word (overview, docs). */
+  readonly version: string;
+}
+
+export interface Mesh extends Omit<FleetData['mesh'], 'istio'> {
+  readonly istio: Istio;
+}
+
+export interface Fleet extends Omit<FleetData, 'clusters' | 'apps' | '$schema' | 'globalEntry' | 'rollout' | 'mesh'> {
   /** Path of the fleet file, as given. */
   readonly file: string;
+  readonly mesh: Mesh;
   readonly clusters: readonly Cluster[];
   readonly apps: readonly App[];
   /** Set when the global entry is on. Turning it on also turns on fleet registration and the Gateway API in `gke`. */
@@ -129,6 +155,51 @@ export function rolloutPath(fleet: Pick<Fleet, 'waves'>, clusters: Iterable<stri
   const touched = new Set(clusters);
   return fleet.waves.map((wave) => ({ wave, clusters: wave.clusters.filter((c) => touched.has(c)) })).filter((step) => step.clusters.length > 0);
 }
+
+/** The revision name the `version` shorthand stands for: `1.30.3` → `1-30-3` (no dots in a revision). */
+export const revisionNameOf = (version: string): string => version.replaceAll('.', '-');
+
+/**
+ * The revisions, tags and default tag of `mesh.istio`, the `version` shorthand expanded: one
+ * revision named after the version and the default tag pointing at it. References are checked
+ * by the rules (rules.ts), not here.
+ */
+export function resolveIstio(data: IstioData): Istio {
+  const revisions = data.revisions ?? [{ name: revisionNameOf(data.version ?? DEFAULT_ISTIO_VERSION), version: data.version ?? DEFAULT_ISTIO_VERSION }];
+  const tags = data.tags ?? { [data.defaultTag]: revisions[0]!.name };
+  const defaultRevision = revisions.find((r) => r.name === tags[data.defaultTag]) ?? revisions[0]!;
+  return { charts: data.charts, revisions, tags, defaultTag: data.defaultTag, version: defaultRevision.version };
+}
+
+/** [major, minor, patch] of an Istio version. */
+export const versionParts = (version: string): [number, number, number] => version.split('.').map(Number) as [number, number, number];
+
+/** Orders Istio versions: negative when `a` is older. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
+
+/** The revision a tag points at. */
+export function revisionOfTag(fleet: Pick<Fleet, 'mesh'>, tag: string): IstioRevision {
+  const name = fleet.mesh.istio.tags[tag];
+  const revision = fleet.mesh.istio.revisions.find((r) => r.name === name);
+  if (!revision) throw new Error(`revision tag ${tag} points at no revision`);
+  return revision;
+}
+
+/** The revision an app's pods get their sidecar from. */
+export const appRevision = (fleet: Pick<Fleet, 'mesh'>, app: Pick<App, 'revisionTag'>): IstioRevision => revisionOfTag(fleet, app.revisionTag);
+
+/** The tag a cluster's gateways follow. */
+export const gatewayTag = (fleet: Pick<Fleet, 'mesh'>, cluster: Pick<ClusterData, 'gateways'>): string => cluster.gateways.revisionTag ?? fleet.mesh.istio.defaultTag;
+
+/** The revision a cluster's gateways run the proxy of. */
+export const gatewayRevision = (fleet: Pick<Fleet, 'mesh'>, cluster: Pick<ClusterData, 'gateways'>): IstioRevision => revisionOfTag(fleet, gatewayTag(fleet, cluster));
+
+/** The newest revision: `base` (the CRDs, which only ever gain fields) installs at its version. */
+export const newestRevision = (fleet: Pick<Fleet, 'mesh'>): IstioRevision =>
+  fleet.mesh.istio.revisions.reduce((a, b) => (compareVersions(b.version, a.version) > 0 ? b : a));
 
 export function findCluster(fleet: Fleet, name: string): Cluster {
   const cluster = fleet.clusters.find((c) => c.name === name);
@@ -204,7 +275,7 @@ export function versionsOf(app: App, serviceName: string): string[] {
 export const ingressClusters = (fleet: Fleet): Cluster[] => fleet.clusters.filter((c) => c.ingress);
 
 /** Whether a cluster runs an east-west gateway: a primary serving remotes, or any cluster in multi-network. */
-export function hasEastWestGateway(fleet: Pick<Fleet, 'mesh'>, cluster: Pick<Cluster, 'role' | 'remotes'>): boolean {
+export function hasEastWestGateway(fleet: { readonly mesh: Pick<Mesh, 'networkModel'> }, cluster: Pick<Cluster, 'role' | 'remotes'>): boolean {
   return fleet.mesh.networkModel === 'multi-network' || (cluster.role === 'primary' && cluster.remotes.length > 0);
 }
 

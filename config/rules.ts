@@ -7,6 +7,7 @@ import * as provisionNames from '../scripts/provision/names.ts';
 import { contains, hasHostBits, parseCidr, overlaps, type Cidr } from './cidr.ts';
 import type { Reporter } from './load.ts';
 import { hasEastWestGateway, hasIngress } from './model.ts';
+import { checkIstio } from './istio-rules.ts';
 import { isKnownRegion } from './regions.ts';
 import type { ClusterData, FleetData } from './schema.ts';
 
@@ -25,6 +26,7 @@ const RANGE_KINDS = ['nodes', 'pods', 'services', 'controlPlane'] as const;
  */
 export function checkFleet(fleet: PartialFleet, at: Reporter, given: Given): ReadonlySet<string> {
   checkUnusedMeshNetwork(fleet, at, given);
+  checkIstio(fleet, at);
   const clusters = fleet.clusters;
   if (!clusters) return new Set();
   const names = clusterNames(fleet, clusters, at);
@@ -153,7 +155,7 @@ function checkUnusedMeshNetwork(fleet: PartialFleet, at: Reporter, given: Given)
 function checkUnusedClusterSettings(fleet: PartialFleet, clusters: readonly ClusterData[], at: Reporter, given: Given): void {
   clusters.forEach((c, i) => {
     const remotes = clusters.filter((r) => r.role === 'remote' && r.primary === c.name).map((r) => r.name);
-    if (fleet.mesh && !hasEastWestGateway(fleet as Pick<FleetData, 'mesh'>, { role: c.role, remotes })) {
+    if (fleet.mesh && !hasEastWestGateway({ mesh: fleet.mesh }, { role: c.role, remotes })) {
       const why = `${c.name} runs no east-west gateway; only a primary serving remotes, or every cluster of a multi-network mesh, runs one`;
       if (c.eastWestAddress !== undefined) at(['clusters', i, 'eastWestAddress'], `unused (got ${c.eastWestAddress}, expected no eastWestAddress: ${why})`, { warning: true });
       if (given(['clusters', i, 'gateways', 'eastWest'])) at(['clusters', i, 'gateways', 'eastWest'], `unused (got a size, expected no eastWest key: ${why})`, { warning: true, key: true });

@@ -40,17 +40,48 @@ export const NetworkSchema = z.strictObject({
   name: dnsLabel().describe('Name of the shared VPC every cluster lives in.'),
 });
 
+/** Istio release numbers: MAJOR.MINOR.PATCH. */
+const istioVersion = () => z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'an Istio version such as 1.30.3' });
+
+/**
+ * Revision and tag names become parts of object names: Helm release `istiod-<revision>` (Helm
+ * allows 53 characters), Service `istiod-revision-tag-<tag>` (a DNS label, 63), and the
+ * `istio.io/rev` label value. 40 characters leaves room for every one of them.
+ */
+export const MAX_REVISION_NAME = 40;
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const revisionName = (what: string) => z.string({ error: what })
+  .regex(RFC1123_LABEL, { error: `${what}: lowercase letters, digits and "-", starting and ending with a letter or digit (no dots: 1-30-3, not 1.30.3)` })
+  .max(MAX_REVISION_NAME, { error: `${what}: at most ${MAX_REVISION_NAME} characters` });
+export const revisionNameSchema = () => revisionName('a revision name');
+export const revisionTagSchema = () => revisionName('a revision tag');
+
+/** The tag a fleet's namespaces and gateways follow unless they name another. */
+export const DEFAULT_REVISION_TAG = 'prod-stable';
+/** The Istio release of a fleet that names none. */
+export const DEFAULT_ISTIO_VERSION = '1.30.3';
+
+export const IstioRevisionSchema = z.strictObject({
+  name: revisionNameSchema().describe('Revision name, such as 1-30-3: the control plane `istiod-<name>` in every primary. Namespaces and gateways never name a revision; they follow a tag.'),
+  version: istioVersion().describe('Istio release this revision runs; pins its charts.'),
+});
+
+export const IstioSchema = z.strictObject({
+  version: istioVersion().optional().describe(`Shorthand for one revision: \`version: 1.30.3\` is \`revisions: [{name: 1-30-3, version: 1.30.3}]\` with \`tags: {${DEFAULT_REVISION_TAG}: 1-30-3}\`. Set either this or \`revisions\` (default: ${DEFAULT_ISTIO_VERSION}).`),
+  revisions: z.array(IstioRevisionSchema).min(1, { error: 'at least one revision' }).optional().describe('Control-plane revisions every primary runs side by side (an upgrade adds one, then removes the old one). Each revision\'s version is at most one minor release from every other\'s.'),
+  tags: z.record(revisionTagSchema(), revisionNameSchema()).optional().describe('Revision tags: tag → revision. App namespaces and gateways follow a tag (label istio.io/rev: <tag>); moving a tag moves them, and restarts their pods onto the new revision.'),
+  defaultTag: revisionTagSchema().default(DEFAULT_REVISION_TAG).describe('The tag app namespaces and gateways follow unless they name another (`apps.<app>.revisionTag`, `clusters[].gateways.revisionTag`); also the revision that validates Istio config (base chart `defaultRevision`).'),
+  /**
+   * Where the charts come from: an OCI registry prefix (`oci://…`, one OCIRepository per chart)
+   * or a classic Helm repository (`https://…`). The old storage.googleapis.com location is being retired.
+   */
+  charts: z.string().regex(/^(oci|https):\/\/[^\s]+[^/\s]$/, { error: 'oci://REGISTRY/PATH or https://HOST/PATH without a trailing slash' }).default('oci://ghcr.io/istio/release/charts').describe('Where the Istio charts come from: an OCI registry prefix (`oci://…`) or a Helm repository (`https://…`), without a trailing slash.'),
+});
+
 export const MeshSchema = z.strictObject({
   id: dnsLabel().default('mesh1').describe('Istio mesh ID; identical in every cluster.'),
   trustDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'a trust domain such as cluster.local' }).default('cluster.local').describe('SPIFFE trust domain of workload identities (used by AuthorizationPolicy principals).'),
-  istio: z.strictObject({
-    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'an Istio version such as 1.30.3' }).default('1.30.3').describe('Istio release; pins every Istio chart.'),
-    /**
-     * Where the charts come from: an OCI registry prefix (`oci://…`, one OCIRepository per chart)
-     * or a classic Helm repository (`https://…`). The old storage.googleapis.com location is being retired.
-     */
-    charts: z.string().regex(/^(oci|https):\/\/[^\s]+[^/\s]$/, { error: 'oci://REGISTRY/PATH or https://HOST/PATH without a trailing slash' }).default('oci://ghcr.io/istio/release/charts').describe('Where the Istio charts come from: an OCI registry prefix (`oci://…`) or a Helm repository (`https://…`), without a trailing slash.'),
-  }).prefault({}).describe('The Istio release every cluster runs, and where its charts come from.'),
+  istio: IstioSchema.prefault({}).describe('The Istio control-plane revisions every primary runs, the tags that namespaces and gateways follow, and where the charts come from.'),
   /**
    * `flat`: one Istio network, pods of all clusters reach each other directly (alias IPs in one VPC).
    * `multi-network`: each cluster is its own network; cross-cluster traffic goes through east-west gateways.
@@ -107,7 +138,8 @@ export const ClusterSchema = z.strictObject({
   gateways: z.strictObject({
     ingress: GatewaySizeSchema.prefault({}).describe('Size of the ingress gateway (when the cluster has ingress).'),
     eastWest: GatewaySizeSchema.prefault({}).describe('Size of the east-west gateway (when the cluster runs one).'),
-  }).prefault({}).describe('Size of the Istio ingress and east-west gateways of this cluster.'),
+    revisionTag: revisionTagSchema().optional().describe('Revision tag this cluster\'s gateways follow: their pods run the proxy of the tag\'s revision (default: mesh.istio.defaultTag).'),
+  }).prefault({}).describe('Size of the Istio ingress and east-west gateways of this cluster, and the revision tag they follow.'),
   releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'], { error: 'RAPID, REGULAR, STABLE or EXTENDED' }).default('REGULAR').describe('GKE release channel: how fast the cluster gets new Kubernetes versions.'),
   nodePools: z.array(NodePoolSchema).min(1, { error: 'at least one node pool' }).default(() => [NodePoolSchema.parse({ name: 'default' })]).describe('Node pools of the cluster; one `default` pool with the defaults below when unset.'),
   labels: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'a GCP label key' }), z.string().regex(/^[a-z0-9_-]{0,63}$/, { error: 'a GCP label value' })).default({}).describe('GCP resource labels on the cluster.'),
@@ -149,6 +181,7 @@ export const FleetAppSchema = z.strictObject({
   definition: z.string().min(1, { error: 'a path to the app definition file' }).describe('The app\'s definition file (services, workloads, calls), relative to this file.'),
   traffic: z.record(dnsLabel(), TrafficSchema).default({}).describe('Per-service traffic policy for this fleet.'),
   placement: z.record(dnsLabel(), z.record(dnsLabel(), PlacementSchema.nullable())).describe('cluster → workload → overrides (`{}` for none).'),
+  revisionTag: revisionTagSchema().optional().describe('Revision tag the app\'s namespace follows (label istio.io/rev); its pods get the sidecar of that tag\'s revision (default: mesh.istio.defaultTag).'),
 });
 
 /**
@@ -214,6 +247,7 @@ export const FleetSchema = z.strictObject({
 });
 
 export type WaveData = z.output<typeof WaveSchema>;
+export type IstioData = z.output<typeof IstioSchema>;
 export type GlobalEntryData = z.output<typeof GlobalEntrySchema>;
 export type FleetInput = z.input<typeof FleetSchema>;
 export type FleetData = z.output<typeof FleetSchema>;

@@ -111,7 +111,7 @@ test('Deployment: upstream names and labels, selector exactly {app, version}, no
 
 test('productpage keeps its Prometheus pod annotations; app defaults give small requests and limits', () => {
   const d = mustFind(apps(DEFAULT_FLEET, 'frankfurt'), 'Deployment', 'productpage-v1');
-  assert.deepEqual(spec(d).template.metadata.annotations, { 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true' });
+  assert.deepEqual(spec(d).template.metadata.annotations, { 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true', 'meshfleet.io/istio-revision': '1-30-3' });
   const details = mustFind(apps(DEFAULT_FLEET, 'frankfurt'), 'Deployment', 'details-v1');
   assert.deepEqual(spec(details).template.spec.containers[0].resources, { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '50m', memory: '64Mi' } });
   assert.equal(spec(details).template.spec.volumes, undefined);
@@ -120,7 +120,7 @@ test('productpage keeps its Prometheus pod annotations; app defaults give small 
 test('namespace with sidecar injection and ServiceAccounts of the services running there', () => {
   for (const cluster of ['frankfurt', 'saopaulo']) {
     const ns = mustFind(apps(DEFAULT_FLEET, cluster), 'Namespace', 'bookinfo');
-    assert.deepEqual(ns.metadata, { name: 'bookinfo', labels: { 'istio-injection': 'enabled' } });
+    assert.deepEqual(ns.metadata, { name: 'bookinfo', labels: { 'istio.io/rev': 'prod-stable' } });
   }
   const sp = apps(DEFAULT_FLEET, 'saopaulo');
   assert.deepEqual(names(sp, 'ServiceAccount'), ['bookinfo-reviews']);

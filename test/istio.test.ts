@@ -5,14 +5,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { unknownValuesKeys, type IstioChart } from '../charts/istio/chart-keys.ts';
+import { unknownValuesKeys } from '../charts/istio/chart-keys.ts';
+import { chartOfSource } from '../charts/istio/chart-source.ts';
 import { loadFleet } from '../config/load.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET, EXAMPLES, ROOT, find, mustFind, objectsOf, readText, render, tempDir, writeFixture, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
 const values = (hr: K8sObject): Values => (hr.spec as { values: Values }).values;
-const CHART_OF: Record<string, IstioChart> = { 'istio-base': 'base', istiod: 'istiod', 'istio-ingress': 'gateway', 'istio-eastwestgateway': 'gateway' };
+const chartOf = (hr: K8sObject) => chartOfSource((hr.spec as Values).chartRef.name);
+/** The one revision of the default fleet and of the examples. */
+const ISTIOD = 'istiod-1-30-3';
 
 describe('Istio Helm values exist in the pinned charts', () => {
   for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
@@ -21,7 +24,7 @@ describe('Istio Helm values exist in the pinned charts', () => {
       let checked = 0;
       for (const cluster of fleet.clusters) {
         for (const hr of objectsOf(rendered, cluster.name).filter((o) => o.kind === 'HelmRelease')) {
-          const chart = CHART_OF[hr.metadata.name];
+          const chart = chartOf(hr);
           assert.ok(chart, `unexpected HelmRelease ${hr.metadata.name}`);
           assert.deepEqual(unknownValuesKeys(chart, values(hr)), [], `${cluster.name}/${hr.metadata.name}`);
           checked++;
@@ -43,24 +46,26 @@ describe('default fleet: frankfurt primary, saopaulo remote, one flat network', 
 
   test('charts come from the current upstream OCI location, pinned to the configured version', () => {
     for (const chart of ['base', 'istiod', 'gateway']) {
-      const repo = mustFind(fra, 'OCIRepository', `istio-${chart}`, 'istio-system');
+      const repo = mustFind(fra, 'OCIRepository', `istio-${chart}-1-30-3`, 'istio-system');
       assert.deepEqual((repo.spec as Values).url, `oci://ghcr.io/istio/release/charts/${chart}`);
       assert.deepEqual((repo.spec as Values).ref, { tag: '1.30.3' });
     }
-    assert.deepEqual((mustFind(fra, 'HelmRelease', 'istiod').spec as Values).chartRef, { kind: 'OCIRepository', name: 'istio-istiod', namespace: 'istio-system' });
-    assert.equal(find(sao, 'OCIRepository', 'istio-gateway'), undefined, 'saopaulo runs no gateway, so needs no gateway chart');
+    assert.deepEqual((mustFind(fra, 'HelmRelease', ISTIOD).spec as Values).chartRef, { kind: 'OCIRepository', name: 'istio-istiod-1-30-3', namespace: 'istio-system' });
+    assert.equal(find(sao, 'OCIRepository', 'istio-gateway-1-30-3'), undefined, 'saopaulo runs no gateway, so needs no gateway chart');
   });
 
   test('primary istiod: mesh id, cluster name, network, external istiod for its remote', () => {
-    const v = values(mustFind(fra, 'HelmRelease', 'istiod', 'istio-system'));
+    const v = values(mustFind(fra, 'HelmRelease', ISTIOD, 'istio-system'));
     assert.equal(v.profile, undefined);
+    assert.equal(v.revision, '1-30-3');
     assert.deepEqual(v.global, { meshID: 'mesh1', multiCluster: { clusterName: 'frankfurt' }, network: 'network1', externalIstiod: true });
     assert.equal(v.meshConfig.trustDomain, 'cluster.local');
   });
 
   test('remote: remote profile, injection path, pilot address = the primary\'s east-west IP', () => {
-    const v = values(mustFind(sao, 'HelmRelease', 'istiod', 'istio-system'));
+    const v = values(mustFind(sao, 'HelmRelease', ISTIOD, 'istio-system'));
     assert.equal(v.profile, 'remote');
+    assert.equal(v.revision, '1-30-3');
     assert.equal(v.global.multiCluster.clusterName, 'saopaulo');
     assert.equal(v.global.remotePilotAddress, '10.10.15.250');
     assert.match(v.global.remotePilotAddress, /^\d+\.\d+\.\d+\.\d+$/, 'an IP, never a hostname');
@@ -117,14 +122,14 @@ describe('default fleet: frankfurt primary, saopaulo remote, one flat network', 
     for (const hr of fra.filter((o) => o.kind === 'HelmRelease')) {
       const drift = (hr.spec as Values).driftDetection;
       assert.equal(drift.mode, 'enabled');
-      if (hr.metadata.name === 'istio-base' || hr.metadata.name === 'istiod') {
+      if (hr.metadata.name === 'istio-base' || hr.metadata.name === ISTIOD) {
         assert.deepEqual(drift.ignore, [{ paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'ValidatingWebhookConfiguration' } }]);
       } else {
         assert.equal(drift.ignore, undefined, `${hr.metadata.name} renders no webhooks`);
       }
     }
     assert.equal(values(mustFind(fra, 'HelmRelease', 'istio-base')).base.validationFailurePolicy, 'Fail');
-    assert.equal(values(mustFind(fra, 'HelmRelease', 'istiod')).base.validationFailurePolicy, 'Fail');
+    assert.equal(values(mustFind(fra, 'HelmRelease', ISTIOD)).base.validationFailurePolicy, 'Fail');
   });
 });
 
@@ -134,17 +139,17 @@ describe('every remote, in every topology', () => {
     for (const remote of fleet.clusters.filter((c) => c.role === 'remote')) {
       const objs = objectsOf(rendered, remote.name);
       const primaryAddress = fleet.clusters.find((c) => c.name === remote.controlPlane)!.eastWestAddress!;
-      test(`${file.replace(ROOT, '')} ${remote.name}: v1 Endpoints istiod at the primary's east-west address, in the istiod layer`, () => {
+      test(`${file.replace(ROOT, '')} ${remote.name}: v1 Endpoints istiod-<revision> at the primary's east-west address, in the istiod layer`, () => {
         // GKE's API server resolves webhook Services through v1 Endpoints, which the chart no longer renders (istio/istio#58998).
-        const endpoints = mustFind(objectsOf(rendered, remote.name, 'istiod'), 'Endpoints', 'istiod', 'istio-system');
+        const endpoints = mustFind(objectsOf(rendered, remote.name, 'istiod'), 'Endpoints', ISTIOD, 'istio-system');
         assert.deepEqual(endpoints.subsets, [{
           addresses: [{ ip: primaryAddress }],
           ports: [{ name: 'tcp-istiod', port: 15012, protocol: 'TCP' }, { name: 'tcp-webhook', port: 15017, protocol: 'TCP' }],
         }]);
-        assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).global.remotePilotAddress, primaryAddress);
+        assert.equal(values(mustFind(objs, 'HelmRelease', ISTIOD)).global.remotePilotAddress, primaryAddress);
       });
       test(`${file.replace(ROOT, '')} ${remote.name}: validating webhooks fail open, since no istiod manages them there`, () => {
-        for (const name of ['istio-base', 'istiod']) {
+        for (const name of ['istio-base', ISTIOD]) {
           const hr = mustFind(objs, 'HelmRelease', name);
           assert.equal(values(hr).base.validationFailurePolicy, 'Ignore', name);
           assert.equal((hr.spec as Values).driftDetection.ignore, undefined, `${name}: nothing patches a remote's validating webhook`);
@@ -154,8 +159,8 @@ describe('every remote, in every topology', () => {
     for (const primary of fleet.clusters.filter((c) => c.role === 'primary')) {
       test(`${file.replace(ROOT, '')} ${primary.name}: a primary runs istiod, so no Endpoints of its own and Fail validation`, () => {
         const objs = objectsOf(rendered, primary.name);
-        assert.equal(find(objs, 'Endpoints', 'istiod'), undefined);
-        assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).base.validationFailurePolicy, 'Fail');
+        assert.equal(objs.filter((o) => o.kind === 'Endpoints').length, 0);
+        assert.equal(values(mustFind(objs, 'HelmRelease', ISTIOD)).base.validationFailurePolicy, 'Fail');
       });
     }
   }
@@ -169,9 +174,9 @@ describe('multi-network example', () => {
     for (const [objs, net] of [[fra, 'frankfurt'], [sao, 'saopaulo']] as const) {
       assert.equal(mustFind(objs, 'Namespace', 'istio-system').metadata.labels?.['topology.istio.io/network'], net);
       assert.equal(values(mustFind(objs, 'HelmRelease', 'istio-eastwestgateway')).networkGateway, net);
-      assert.equal(values(mustFind(objs, 'HelmRelease', 'istiod')).global.network, net);
+      assert.equal(values(mustFind(objs, 'HelmRelease', ISTIOD)).global.network, net);
     }
-    assert.equal(values(mustFind(sao, 'HelmRelease', 'istiod')).istiodRemote.injectionPath, '/inject/cluster/saopaulo/net/saopaulo');
+    assert.equal(values(mustFind(sao, 'HelmRelease', ISTIOD)).istiodRemote.injectionPath, '/inject/cluster/saopaulo/net/saopaulo');
   });
   test('services exposed with AUTO_PASSTHROUGH, in the primary only', () => {
     const gw = mustFind(fra, 'Gateway', 'cross-network-gateway', 'istio-system');
@@ -186,7 +191,7 @@ describe('multi-primary example', () => {
   test('an istiod in each cluster, config in each, each watched by the other', () => {
     for (const cluster of fleet.clusters) {
       const objs = objectsOf(rendered, cluster.name);
-      const v = values(mustFind(objs, 'HelmRelease', 'istiod'));
+      const v = values(mustFind(objs, 'HelmRelease', ISTIOD));
       assert.equal(v.profile, undefined);
       assert.equal(v.global.multiCluster.clusterName, cluster.name);
       assert.ok(find(objs, 'PeerAuthentication', 'default'));
@@ -204,7 +209,7 @@ describe('chart source choice', () => {
     const objs = objectsOf(renderFleet(loadFleet(file)), 'frankfurt');
     assert.deepEqual((mustFind(objs, 'HelmRepository', 'istio', 'istio-system').spec as Values).url, 'https://blob.istio.io/istio-release/charts');
     assert.equal(objs.filter((o) => o.kind === 'OCIRepository').length, 0);
-    assert.deepEqual((mustFind(objs, 'HelmRelease', 'istiod').spec as Values).chart.spec, {
+    assert.deepEqual((mustFind(objs, 'HelmRelease', ISTIOD).spec as Values).chart.spec, {
       chart: 'istiod', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'istio', namespace: 'istio-system' }, version: '1.30.3',
     });
   });

@@ -95,13 +95,13 @@ describe('each check fires on an input made to trip it', () => {
   });
 
   test('mesh-identity: a cluster with another mesh id, a primary with another trust domain, a foreign principal', () => {
-    let edited = editObject(files, 'clusters/saopaulo/istiod/istiod.yaml', 'HelmRelease', 'istiod', (hr) => { hr.spec.values.global.meshID = 'mesh2'; });
-    edited = editObject(edited, 'clusters/frankfurt/istiod/istiod.yaml', 'HelmRelease', 'istiod', (hr) => { hr.spec.values.meshConfig.trustDomain = 'example.org'; });
+    let edited = editObject(files, 'clusters/saopaulo/istiod/istiod.yaml', 'HelmRelease', 'istiod-1-30-3', (hr) => { hr.spec.values.global.meshID = 'mesh2'; });
+    edited = editObject(edited, 'clusters/frankfurt/istiod/istiod.yaml', 'HelmRelease', 'istiod-1-30-3', (hr) => { hr.spec.values.meshConfig.trustDomain = 'example.org'; });
     edited = editObject(edited, 'clusters/frankfurt/apps/bookinfo-authorization.yaml', 'AuthorizationPolicy', 'ratings-from-reviews', (p) => {
       p.spec.rules[0].from[0].source.principals = ['old.domain/ns/bookinfo/sa/bookinfo-reviews'];
     });
     const findings = run(checkMeshIdentity, fleet, edited);
-    assert.deepEqual(findings.map((f) => f.where), ['frankfurt/HelmRelease/istio-system/istiod', 'saopaulo/HelmRelease/istio-system/istiod', 'frankfurt/AuthorizationPolicy/bookinfo/ratings-from-reviews']);
+    assert.deepEqual(findings.map((f) => f.where), ['frankfurt/HelmRelease/istio-system/istiod-1-30-3', 'saopaulo/HelmRelease/istio-system/istiod-1-30-3', 'frankfurt/AuthorizationPolicy/bookinfo/ratings-from-reviews']);
     assert.match(findings[0]!.message, /^meshConfig\.trustDomain is "example\.org", but the fleet's \(mesh\.trustDomain\) is "cluster\.local"/);
     assert.match(findings[1]!.message, /^global\.meshID is "mesh2", but the fleet's mesh id \(mesh\.id\) is "mesh1"; clusters with different mesh ids do not form one mesh/);
     assert.match(findings[2]!.message, /^principal old\.domain\/ns\/bookinfo\/sa\/bookinfo-reviews names a trust domain other than the fleet's "cluster\.local"/);
@@ -151,10 +151,10 @@ describe('each check fires on an input made to trip it', () => {
   });
 
   test('helm-values: a key the pinned istiod chart does not have', () => {
-    const edited = editObject(files, 'clusters/frankfurt/istiod/istiod.yaml', 'HelmRelease', 'istiod', (hr) => { hr.spec.values.global.meshId = 'mesh1'; });
+    const edited = editObject(files, 'clusters/frankfurt/istiod/istiod.yaml', 'HelmRelease', 'istiod-1-30-3', (hr) => { hr.spec.values.global.meshId = 'mesh1'; });
     const findings = run(checkHelmValues, fleet, edited);
     assert.equal(findings.length, 1);
-    assert.equal(findings[0]!.where, 'frankfurt/HelmRelease/istio-system/istiod');
+    assert.equal(findings[0]!.where, 'frankfurt/HelmRelease/istio-system/istiod-1-30-3');
     assert.match(findings[0]!.message, /^values key global\.meshId does not exist in the pinned istiod chart \(.+\); Helm ignores it silently$/);
   });
 

@@ -92,7 +92,7 @@ describe('synth CLI', () => {
     const lines = r.stderr.trimEnd().split('\n');
     assert.deepEqual(lines, [
       'fleet.yaml:4:10 project: invalid value (got "X", expected a GCP project id: 6-30 lowercase letters, digits or "-", starting with a letter)',
-      'fleet.yaml:28:11 clusters[1].role: invalid value (got "satellite", expected primary or remote)',
+      'fleet.yaml:34:11 clusters[1].role: invalid value (got "satellite", expected primary or remote)',
       '2 problems in config; nothing was written.',
     ]);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');

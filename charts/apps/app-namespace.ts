@@ -5,11 +5,11 @@ export interface AppNamespaceProps {
   /** Namespace name. */
   readonly name: string;
   /**
-   * Label the namespace `istio-injection: enabled`, so Istio injects a sidecar into every pod
-   * (the remote profile's webhook selects namespaces by this label too).
-   * @default true
+   * The revision tag the namespace follows: labelled `istio.io/rev: <tag>`, the tag's webhook
+   * injects into every pod the sidecar of the revision the tag points at (in a remote too: its
+   * copy of the webhook calls the primary's istiod).
    */
-  readonly sidecarInjection?: boolean;
+  readonly revisionTag: string;
 }
 
 /**
@@ -22,7 +22,6 @@ export class AppNamespace extends Construct {
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    const labels = (props.sidecarInjection ?? true) ? { 'istio-injection': 'enabled' } : undefined;
-    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: props.name, labels } });
+    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: props.name, labels: { 'istio.io/rev': props.revisionTag } } });
   }
 }

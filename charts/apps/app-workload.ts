@@ -55,6 +55,13 @@ export interface AppWorkloadProps {
   readonly readOnlyRootFilesystem?: boolean;
   /** Pod annotations. @default {} */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * The Istio revision whose sidecar the pods get (through their namespace's revision tag),
+   * written on the pod template (ISTIO_REVISION_ANNOTATION): when the tag moves, the template
+   * changes and the Deployment rolls its pods onto the new revision, so the old one serves no
+   * pod when it is removed. @default - none
+   */
+  readonly istioRevision?: string;
   /** Fixed replica count; ignored when `autoscaling` is set. @default 1 */
   readonly replicas?: number;
   /** Scale on CPU with a HorizontalPodAutoscaler; the Deployment then has no `replicas`. @default - fixed replicas */
@@ -102,7 +109,7 @@ export class AppWorkload extends Construct {
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') } },
         template: {
-          metadata: { labels, annotations: isEmpty(props.podAnnotations) ? undefined : { ...props.podAnnotations } },
+          metadata: { labels, annotations: podAnnotations(props) },
           spec: {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: false,
@@ -164,4 +171,12 @@ function kubeResources(r: WorkloadResources): k8s.ResourceRequirements {
 
 function isEmpty(record: Readonly<Record<string, unknown>> | undefined): boolean {
   return record === undefined || Object.keys(record).length === 0;
+}
+
+/** Pod-template annotation naming the Istio revision the pods' sidecar comes from. */
+export const ISTIO_REVISION_ANNOTATION = 'meshfleet.io/istio-revision';
+
+function podAnnotations(props: AppWorkloadProps): Record<string, string> | undefined {
+  const annotations = { ...props.podAnnotations, ...(props.istioRevision ? { [ISTIO_REVISION_ANNOTATION]: props.istioRevision } : {}) };
+  return isEmpty(annotations) ? undefined : annotations;
 }

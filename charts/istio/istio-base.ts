@@ -1,15 +1,16 @@
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { IstioChartSource, type IstioChart } from './chart-source.ts';
+import { IstioChartSource, type IstioChartVersion } from './chart-source.ts';
 import { IstioRelease } from './istio-release.ts';
 import { ISTIO_NAMESPACE } from './names.ts';
 
 export interface IstioBaseProps extends ChartProps {
   /** Chart location (`oci://…` or `https://…`). */
   readonly charts: string;
+  /** Istio release of the `base` chart: the newest revision's, since CRDs only gain fields. */
   readonly version: string;
-  /** Charts the cluster installs; their sources are created here, ahead of every release. */
-  readonly use: readonly IstioChart[];
+  /** Charts the cluster installs, at their versions; their sources are created here, ahead of every release. */
+  readonly use: readonly IstioChartVersion[];
   /** Values of the `base` chart. */
   readonly values: Record<string, unknown>;
   /** Labels of the istio-system namespace (e.g. `topology.istio.io/network`). @default {} */
@@ -43,7 +44,7 @@ export class IstioBase extends Chart {
         ...(Object.keys(annotations).length ? { annotations } : {}),
       },
     });
-    this.source = new IstioChartSource(this, 'sources', { charts: props.charts, version: props.version, use: props.use });
-    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', source: this.source, values: props.values, webhooks: props.managedValidation ?? true });
+    this.source = new IstioChartSource(this, 'sources', { charts: props.charts, use: props.use });
+    new IstioRelease(this, 'base', { release: 'istio-base', namespace: ISTIO_NAMESPACE, chart: 'base', version: props.version, source: this.source, values: props.values, webhooks: props.managedValidation ?? true });
   }
 }

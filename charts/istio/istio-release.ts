@@ -7,6 +7,8 @@ export interface IstioReleaseProps {
   readonly release: string;
   readonly namespace: string;
   readonly chart: IstioChart;
+  /** Istio release of the chart. */
+  readonly version: string;
   readonly source: IstioChartSource;
   /** Chart values; every key must exist in the pinned chart (see chart-keys.ts). */
   readonly values: Record<string, unknown>;
@@ -18,6 +20,12 @@ export interface IstioReleaseProps {
    * @default false
    */
   readonly webhooks?: boolean;
+  /**
+   * Keep only the chart's objects that carry this label, dropping the rest after Helm renders
+   * them (a Flux post-renderer): how one object family of a chart becomes its own release.
+   * @default - every object the chart renders
+   */
+  readonly keepOnlyLabelled?: string;
 }
 
 /**
@@ -38,7 +46,7 @@ export class IstioRelease extends Construct {
       spec: {
         interval: props.interval ?? '30m',
         releaseName: props.release,
-        ...props.source.chartFields(props.chart),
+        ...props.source.chartFields(props.chart, props.version),
         install: { remediation: { retries: 3 } },
         upgrade: { remediation: { retries: 3 } },
         driftDetection: {
@@ -47,7 +55,20 @@ export class IstioRelease extends Construct {
           ignore: props.webhooks ? [{ paths: ['/webhooks/0/clientConfig/caBundle'], target: { kind: 'ValidatingWebhookConfiguration' } }] : undefined,
         },
         values: props.values,
+        postRenderers: props.keepOnlyLabelled ? [{ kustomize: { patches: [keepOnly(props.keepOnlyLabelled)] } }] : undefined,
       },
     });
   }
+}
+
+/**
+ * A kustomize patch that deletes every object without `label`: a strategic-merge `$patch: delete`
+ * applied to each object the label selector picks (kustomize gives the patch each target's kind
+ * and name, and drops the objects it empties).
+ */
+function keepOnly(label: string): { patch: string; target: { labelSelector: string } } {
+  return {
+    patch: ['$patch: delete', 'apiVersion: v1', 'kind: Unused', 'metadata:', '  name: unused', ''].join('\n'),
+    target: { labelSelector: `!${label}` },
+  };
 }

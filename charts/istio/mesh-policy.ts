@@ -2,11 +2,14 @@ import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Gateway, VirtualService } from '../../imports/networking.istio.io.ts';
 import { PeerAuthentication } from '../../imports/security.istio.io.ts';
-import { EAST_WEST, ISTIO_NAMESPACE } from './names.ts';
+import { EAST_WEST, ISTIO_NAMESPACE, istiodOf } from './names.ts';
 
 export interface MeshPolicyProps extends ChartProps {
-  /** Expose istiod (15012 xDS, 15017 webhook) on the east-west gateway for remotes. @default false */
-  readonly exposeIstiod?: boolean;
+  /**
+   * Expose the istiod of each of these revisions (15012 xDS, 15017 webhook) on the east-west
+   * gateway for remotes. @default - none
+   */
+  readonly exposeIstiod?: readonly string[];
   /** Expose every mesh service on the east-west gateway (mTLS passthrough) for other networks. @default false */
   readonly exposeServices?: boolean;
 }
@@ -22,7 +25,7 @@ export class MeshPolicy extends Chart {
       metadata: { name: 'default', namespace: ISTIO_NAMESPACE },
       spec: { mtls: { mode: 'STRICT' } },
     });
-    if (props.exposeIstiod) {
+    if (props.exposeIstiod && props.exposeIstiod.length > 0) {
       const ports = EAST_WEST.ports;
       new Gateway(this, 'istiod-gateway', {
         metadata: { name: 'istiod-gateway', namespace: ISTIO_NAMESPACE },
@@ -34,19 +37,27 @@ export class MeshPolicy extends Chart {
           ],
         },
       });
-      const istiod = `istiod.${ISTIO_NAMESPACE}.svc.cluster.local`;
-      new VirtualService(this, 'istiod-vs', {
-        metadata: { name: 'istiod-vs', namespace: ISTIO_NAMESPACE },
-        spec: {
-          hosts: ['*'],
-          gateways: ['istiod-gateway'],
-          tls: [
-            { match: [{ port: ports.istiod, sniHosts: ['*'] }], route: [{ destination: { host: istiod, port: { number: ports.istiod } } }] },
-            // The istiod Service serves the webhook on 443 (targetPort 15017).
-            { match: [{ port: ports.webhook, sniHosts: ['*'] }], route: [{ destination: { host: istiod, port: { number: 443 } } }] },
-          ],
-        },
-      });
+      // The TLS is passed through, so the revision is told apart by the name the client asked for
+      // (SNI): a remote's proxies and its API server call `istiod-<revision>.istio-system.svc`,
+      // the Service of that revision in the remote, which leads here (Istio's
+      // samples/multicluster/expose-istiod-rev.yaml.tmpl).
+      for (const revision of props.exposeIstiod) {
+        const service = istiodOf(revision);
+        const host = `${service}.${ISTIO_NAMESPACE}.svc.cluster.local`;
+        const sniHosts = [`${service}.${ISTIO_NAMESPACE}.svc`, host];
+        new VirtualService(this, `istiod-vs-${revision}`, {
+          metadata: { name: `istiod-vs-${revision}`, namespace: ISTIO_NAMESPACE },
+          spec: {
+            hosts: ['*'],
+            gateways: ['istiod-gateway'],
+            tls: [
+              { match: [{ port: ports.istiod, sniHosts }], route: [{ destination: { host, port: { number: ports.istiod } } }] },
+              // The istiod Service serves the webhook on 443 (targetPort 15017).
+              { match: [{ port: ports.webhook, sniHosts }], route: [{ destination: { host, port: { number: 443 } } }] },
+            ],
+          },
+        });
+      }
     }
     if (props.exposeServices) {
       new Gateway(this, 'cross-network-gateway', {

@@ -28,6 +28,18 @@ export const EAST_WEST = {
   ports: { status: 15021, mtls: 15443, istiod: 15012, webhook: 15017 },
 } as const;
 
+/**
+ * A revision's istiod: its Helm release, and the Service its chart names `istiod-<revision>`,
+ * which webhooks and proxies call (in a remote, a selector-less one reaching the primary's).
+ */
+export const istiodOf = (revision: string): string => `istiod-${revision}`;
+
+/** The Helm release that holds a revision tag's injection webhook (see Istiod). */
+export const tagReleaseOf = (tag: string): string => `istio-tag-${tag}`;
+
+/** The label the istiod chart puts on a revision tag's objects (`istio.io/tag: <tag>`). */
+export const TAG_LABEL = 'istio.io/tag';
+
 /** Reader token Secret a primary's istiod uses to watch a cluster (same name istioctl uses). */
 export const READER_SERVICE_ACCOUNT = 'istio-reader-service-account';
 export const READER_TOKEN_SECRET = 'istio-reader-service-account-istio-remote-secret-token';

@@ -3,7 +3,7 @@
  * check each key against the pinned chart (chart-keys.ts) and each value against the topology.
  * Values follow the upstream multicluster install guides (notes/istio.md §1.4).
  */
-import { hasEastWestGateway, injectionPath, pilotAddress, type Cluster, type Fleet } from '../../config/model.ts';
+import { gatewayRevision, hasEastWestGateway, injectionPath, pilotAddress, revisionOfTag, type Cluster, type Fleet, type IstioRevision } from '../../config/model.ts';
 import { ISTIO_NAMESPACE } from './names.ts';
 
 /**
@@ -25,17 +25,23 @@ function validation(cluster: Cluster): { validationFailurePolicy: 'Fail' | 'Igno
   return { validationFailurePolicy: istiodManagesValidation(cluster) ? 'Fail' : 'Ignore' };
 }
 
-/** `base` chart: CRDs and cluster-wide objects. A remote uses the remote profile. */
-export function baseValues(_fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+/**
+ * `base` chart: CRDs and cluster-wide objects. A remote uses the remote profile. Its default
+ * validating webhook (`istiod-default-validator`, the one that validates Istio config not
+ * labelled for a revision) calls the revision of the default tag: the chart's own default
+ * (`default`, Service `istiod`) names a control plane no revisioned mesh runs.
+ */
+export function baseValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
   return {
     ...(cluster.role === 'remote' ? { profile: 'remote' } : {}),
+    defaultRevision: revisionOfTag(fleet, fleet.mesh.istio.defaultTag).name,
     global: { istioNamespace: ISTIO_NAMESPACE },
     base: validation(cluster),
   };
 }
 
-/** `istiod` chart: the control plane on a primary, the remote profile on a remote. */
-export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
+/** `istiod` chart of one revision: the control plane on a primary, the remote profile on a remote. */
+export function istiodValues(fleet: Fleet, cluster: Cluster, revision: IstioRevision): Record<string, unknown> {
   const common = {
     meshID: fleet.mesh.id,
     multiCluster: { clusterName: cluster.name },
@@ -44,6 +50,7 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
   if (cluster.role === 'remote') {
     return {
       profile: 'remote',
+      revision: revision.name,
       global: {
         ...common,
         // Must be an IP: with a hostname the chart renders an ExternalName Service, which
@@ -56,6 +63,7 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
     };
   }
   return {
+    revision: revision.name,
     global: {
       ...common,
       // Also act as the external control plane of this primary's remotes: lead their namespaces
@@ -68,12 +76,27 @@ export function istiodValues(fleet: Fleet, cluster: Cluster): Record<string, unk
 }
 
 /**
+ * `istiod` chart as the release of one revision tag (see Istiod): the chart renders the tag's
+ * injection webhook, calling the tag's revision, only from `revisionTags`. In a remote the
+ * webhook calls that revision's `istiod-<revision>` Service, on the remote's injection path.
+ */
+export function tagValues(fleet: Fleet, cluster: Cluster, tag: string): Record<string, unknown> {
+  return {
+    revision: revisionOfTag(fleet, tag).name,
+    revisionTags: [tag],
+    ...(cluster.role === 'remote' ? { istiodRemote: { injectionPath: injectionPath(cluster) } } : {}),
+  };
+}
+
+/**
  * `gateway` chart as the cluster's Istio ingress gateway: an external LoadBalancer, or, behind the
  * fleet's global entry, a ClusterIP Service that the global load balancer reaches through NEGs.
  */
 export function ingressValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
   const behindGlobalEntry = fleet.globalEntry?.servingClusters.includes(cluster.name) ?? false;
   return {
+    // Pods labelled istio.io/rev: <revision> get that revision's proxy, so a tag move rolls them.
+    revision: gatewayRevision(fleet, cluster).name,
     service: { type: behindGlobalEntry ? 'ClusterIP' : 'LoadBalancer' },
     ...sizeValues(cluster.gateways.ingress),
   };
@@ -102,6 +125,7 @@ function sizeValues(size: Cluster['gateways']['ingress']): Record<string, unknow
 export function eastWestValues(fleet: Fleet, cluster: Cluster): Record<string, unknown> {
   if (!hasEastWestGateway(fleet, cluster)) throw new Error(`${cluster.name} has no east-west gateway`);
   return {
+    revision: gatewayRevision(fleet, cluster).name,
     // Labels the Service and pods with topology.istio.io/network and exposes 15443/15012/15017.
     networkGateway: cluster.network,
     service: {

@@ -4,6 +4,7 @@
  */
 import type { Fleet } from '../../config/model.ts';
 import type { IstioChart } from '../../charts/istio/chart-keys.ts';
+import { chartOfSource } from '../../charts/istio/chart-source.ts';
 import type { Finding } from './findings.ts';
 import { isPlainObject, parseRendered, type RenderedObject } from './objects.ts';
 
@@ -89,23 +90,26 @@ export function hasPods(input: CheckInput, deployment: RenderedObject): boolean 
   });
 }
 
-const RELEASE_CHARTS: Readonly<Record<string, IstioChart>> = {
-  'istio-base': 'base', istiod: 'istiod', 'istio-ingress': 'gateway', 'istio-eastwestgateway': 'gateway',
-};
 const CHARTS: readonly string[] = ['base', 'istiod', 'gateway'];
 
 /**
- * The Istio chart a HelmRelease installs: from its OCIRepository (`istio-<chart>`) or HelmRepository
- * chart name, else from the release name; undefined for anything that is not an Istio chart.
+ * The Istio chart a HelmRelease installs: from its OCIRepository (`istio-<chart>-<version>`) or
+ * HelmRepository chart name; undefined for anything that is not an Istio chart.
  */
 export function istioChartOf(release: RenderedObject): IstioChart | undefined {
-  const spec = (release.body.spec ?? {}) as { chartRef?: { name?: string }; chart?: { spec?: { chart?: string } }; releaseName?: string };
-  const fromRef = spec.chartRef?.name?.replace(/^istio-/, '');
-  if (fromRef && CHARTS.includes(fromRef)) return fromRef as IstioChart;
+  const spec = (release.body.spec ?? {}) as { chartRef?: { name?: string }; chart?: { spec?: { chart?: string } } };
+  const fromRef = spec.chartRef?.name === undefined ? undefined : chartOfSource(spec.chartRef.name);
+  if (fromRef) return fromRef;
   const fromChart = spec.chart?.spec?.chart;
-  if (fromChart && CHARTS.includes(fromChart)) return fromChart as IstioChart;
-  return RELEASE_CHARTS[spec.releaseName ?? release.name];
+  return fromChart && CHARTS.includes(fromChart) ? fromChart as IstioChart : undefined;
 }
+
+/**
+ * An `istiod` release that runs a control plane or its remote profile; not the release of a
+ * revision tag, which renders the same chart only for the tag's webhook (`revisionTags`).
+ */
+export const isControlPlaneRelease = (release: RenderedObject): boolean =>
+  istioChartOf(release) === 'istiod' && helmValues(release).revisionTags === undefined;
 
 /** A HelmRelease's values (empty when it has none). */
 export function helmValues(release: RenderedObject): Record<string, unknown> {

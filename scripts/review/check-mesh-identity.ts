@@ -5,7 +5,7 @@
  * A mismatch splits the mesh: workload identities of one cluster are not trusted, or not matched
  * by policy, in another.
  */
-import { helmValues, istioChartOf, ofKind, type Check, type CheckInput } from './check-input.ts';
+import { helmValues, isControlPlaneRelease, ofKind, type Check, type CheckInput } from './check-input.ts';
 import type { Finding } from './findings.ts';
 import { objectRef, valueAt } from './objects.ts';
 
@@ -17,7 +17,7 @@ export function checkMeshIdentity(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
   const report = (where: string, message: string, fix: string) => findings.push({ severity: 'error', check: meshIdentity.id, where, message, fix });
 
-  for (const release of ofKind(input, 'HelmRelease').filter((r) => istioChartOf(r) === 'istiod')) {
+  for (const release of ofKind(input, 'HelmRelease').filter(isControlPlaneRelease)) {
     const values = helmValues(release);
     const meshId = valueAt(values, 'global.meshID');
     if (meshId !== fleet.mesh.id) {
