@@ -1,11 +1,11 @@
 /**
- * npm run check -- [--config FILE] [--dist DIR]
+ * npm run check -- [--config FILE] [--dist DIR] [--base REF]
  * Fleet-level analysis of the config and what it renders (see README and DESIGN.md § Fleet checks).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { renderFleet } from '../clusters/render.ts';
-import { DEFAULT_FLEET_FILE } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, type Problem } from '../config/problems.ts';
 import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
@@ -13,8 +13,10 @@ import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
 import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecks, type Finding } from './review/checks.ts';
 import { parseRendered } from './review/objects.ts';
+import { fleetAt, GitRefError } from './review/git-ref.ts';
+import { ISTIO_STEPS, istioStepFindings } from './review/istio-steps.ts';
 
-const USAGE = `Usage: npm run check -- [--config FILE] [--dist DIR]
+const USAGE = `Usage: npm run check -- [--config FILE] [--dist DIR] [--base REF]
 
 Fleet-level analysis: renders the fleet in memory and checks what no single-cluster
 tool can see. Each finding names the file or object and the fix.
@@ -22,24 +24,32 @@ tool can see. Each finding names the file or object and the fix.
 Checks:
 ${CHECKS.map((c) => `  ${c.id.padEnd(20)}${c.title}`).join('\n')}
   ${'dist-fresh'.padEnd(20)}the rendered dist on disk is what synth renders now
+  ${ISTIO_STEPS.padEnd(20)}with --base: the step from REF's config is a safe Istio upgrade step
 
 Options:
   -c, --config FILE  fleet file (default: ${DEFAULT_FLEET_FILE})
   -d, --dist DIR     rendered dist to compare with a fresh render (default: dist, when
                      it exists and FILE is the default fleet; other fleets are not
                      compared unless --dist is given)
+  -b, --base REF     also check the step from the fleet file as it is in the git
+                     revision REF (e.g. origin/main) to this one: a tag may only move
+                     to a revision REF already runs, a revision may only go once no
+                     tag of REF points at it, and no revision changes minor release in
+                     place (docs/istio-upgrade.md). Default: no step check.
   -h, --help         show this help
 
 Output: config warnings (settings accepted but without effect) on stderr as
 "FILE:LINE:COL path: warning: <message>"; then one line per finding,
 "error|warning <where>: <message> (fix: <fix>)", and a summary line that counts both.
 
-Exit codes: 0 no error (warnings allowed), 1 errors or invalid config, 2 bad usage.`;
+Exit codes: 0 no error (warnings allowed), 1 errors or invalid config, 2 bad usage
+(or REF unknown, or its config invalid).`;
 
-await runMain(() => {
+await runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     dist: { type: 'string', short: 'd' },
+    base: { type: 'string', short: 'b' },
   }, USAGE);
   const config = args.config ?? DEFAULT_FLEET_FILE;
   const dist = args.dist ?? (resolve(config) === resolve(DEFAULT_FLEET_FILE) && existsSync('dist') ? 'dist' : undefined);
@@ -69,9 +79,26 @@ await runMain(() => {
     findings.push(...checkDistFresh(onDisk, files, dist.replace(/\/+$/, ''), fleet.file));
   }
 
+  let stepChecked = false;
+  if (args.base !== undefined) {
+    try {
+      const base = await fleetAt(config, args.base, 'check').use((file) => loadFleet(file));
+      if (base) findings.push(...istioStepFindings(base, fleet));
+      stepChecked = base !== undefined;
+    } catch (err) {
+      if (err instanceof GitRefError) {
+        process.stderr.write(`--base ${args.base}: ${err.message}\n`);
+        return 2;
+      }
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`--base ${args.base}: the fleet file there is invalid (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; npm run diff -- --base ${args.base} lists them), so the step cannot be checked\n`);
+      return 2;
+    }
+  }
+
   for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
   const objects = parseRendered(files).length;
-  const ran = `${CHECKS.length} checks${dist ? ` + ${dist} freshness` : ''}`;
+  const ran = `${CHECKS.length} checks${dist ? ` + ${dist} freshness` : ''}${stepChecked ? ` + the step from ${args.base}` : ''}`;
   process.stdout.write(`check: ${fleet.file}, ${fleet.clusters.length} clusters, ${objects} objects, ${ran}: ${countFindings(findings, configWarnings.length)}\n`);
   return hasErrors(findings) ? 1 : 0;
 });

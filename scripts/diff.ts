@@ -11,10 +11,11 @@ import { loadFleetForCommand } from './lib/load-config.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
-import { withSignalsHeld } from './lib/signals.ts';
 import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
-import { checkoutTo, existsAt, GitRefError, repoRoot, resolveCommit } from './review/git-ref.ts';
+import { fleetAt } from './review/git-ref.ts';
+import { istioStepFindings } from './review/istio-steps.ts';
+import type { Finding } from './review/findings.ts';
 import { rolloutNote } from './review/rollout-note.ts';
 
 const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
@@ -63,27 +64,15 @@ await runMain(async () => {
   const base = args.base ?? 'HEAD';
   const config = args.config ?? DEFAULT_FLEET_FILE;
   try {
-    const root = repoRoot(process.cwd());
-    const inRepo = relative(root, resolve(config));
-    if (inRepo.startsWith('..')) {
-      throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${base}`);
-    }
-    const commit = resolveCommit(base, root);
+    const revision = fleetAt(config, base, 'diff');
     const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
-    let baseSide: Side = { files: new Map(), paths: [], fleet: undefined };
-    if (existsAt(commit, inRepo.split(sep).join('/'), root)) {
-      // Ctrl-C waits for the checkout's removal: nothing is left in the temp folder.
-      baseSide = await withSignalsHeld(() => {
-        const checkout = checkoutTo(commit, root);
-        try {
-          return renderSide(() => loadFleet(resolve(checkout.dir, inRepo)), base, checkout.dir);
-        } finally {
-          checkout.cleanup();
-        }
-      }, () => 'diff: interrupted');
-    }
+    const baseSide: Side = await revision.use((file, dir) => renderSide(() => loadFleet(file), base, dir))
+      ?? { files: new Map(), paths: [], fleet: undefined };
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
-    const rollout = rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster));
+    const rollout = [
+      ...rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster)),
+      ...(baseSide.fleet ? istioStepFindings(baseSide.fleet, head.fleet!).map(stepNote) : []),
+    ];
     const labels = { base, head: 'working tree', config, rollout };
     process.stdout.write(format === 'markdown' ? formatMarkdown(diff, labels, { reportUrl: args['report-url'] }) : formatText(diff, labels));
     return hasChanges(diff) ? 1 : 0;
@@ -92,6 +81,11 @@ await runMain(async () => {
     return 2;
   }
 });
+
+/** A step finding as a line of the report's rollout notes: `Error: <where>: …; fix: …`. */
+function stepNote(f: Finding): string {
+  return `${f.severity === 'error' ? 'Error: unsafe Istio upgrade step' : 'Warning: Istio upgrade step'}, ${f.where}: ${f.message} (fix: ${f.fix}).`;
+}
 
 /** One side of the comparison: its rendered files and its request paths (for the summary). */
 interface Side {

@@ -55,7 +55,7 @@ describe('docs/review.md shows the comments the tool writes', () => {
   });
 
   test('a fleet-wide change', () => {
-    assertShows('**A fleet-wide change**', comment('config/fleet.yaml', (t) => t.replace('    version: 1.30.3', '    version: 1.30.4')));
+    assertShows('**A fleet-wide change**', comment('config/fleet.yaml', (t) => t.replace('      - { name: 1-30-3, version: 1.30.3 }\n', '      - { name: 1-30-3, version: 1.30.3 }\n      - { name: 1-30-4, version: 1.30.4 }\n')));
   });
 
   test('a region move', () => {

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { withSignalsHeld } from '../lib/signals.ts';
 
 /** A problem with the repository or the revision (the diff's exit 2). */
 export class GitRefError extends Error {}
@@ -55,4 +56,38 @@ export function checkoutTo(commit: string, root: string): { dir: string; cleanup
     throw new GitRefError(`cannot unpack ${commit}: ${String((err as { stderr?: unknown }).stderr ?? (err as Error).message).trim()}`);
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fleet file as it is in a git revision (see fleetAt). */
+export interface FleetAtRevision {
+  /** Runs `use` on the file in a temporary checkout of the revision; undefined when the file does not exist there. */
+  use<T>(use: (fileInCheckout: string, checkoutDir: string) => T): Promise<T | undefined>;
+}
+
+/**
+ * The fleet file `config` as it is in `ref`. The repository and the revision are checked here,
+ * at once (GitRefError: `config` outside the repository, `ref` unknown); `use` unpacks the
+ * revision into a temporary folder and removes it afterwards, Ctrl-C waiting for that, so
+ * nothing is left behind.
+ */
+export function fleetAt(config: string, ref: string, command: string): FleetAtRevision {
+  const root = repoRoot(process.cwd());
+  const inRepo = relative(root, resolve(config));
+  if (inRepo.startsWith('..')) {
+    throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${ref}`);
+  }
+  const commit = resolveCommit(ref, root);
+  return {
+    async use(use) {
+      if (!existsAt(commit, inRepo.split(sep).join('/'), root)) return undefined;
+      return withSignalsHeld(() => {
+        const checkout = checkoutTo(commit, root);
+        try {
+          return use(resolve(checkout.dir, inRepo), checkout.dir);
+        } finally {
+          checkout.cleanup();
+        }
+      }, () => `${command}: interrupted`);
+    },
+  };
 }
