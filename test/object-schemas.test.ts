@@ -74,6 +74,7 @@ test('Kubernetes kinds are checked too', async () => {
 test('a kind without a schema is a problem, not a pass', async () => {
   assert.deepEqual(await objectProblems({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar' }), ['no schema for networking.istio.io/v1 Sidecar']);
   assert.deepEqual(await objectProblems({ apiVersion: 'example.com/v1', kind: 'Thing' }), ['no schema for example.com/v1']);
+  assert.deepEqual(await objectProblems({ apiVersion: 'apps/v1', kind: 'Deploymnet' }), ['no schema for apps/v1 Deploymnet']);
 });
 
 test('a duplicate key in a list-map (two Gateway listeners named http) is an error', async () => {

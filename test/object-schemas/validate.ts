@@ -57,15 +57,30 @@ function crdValidator(apiVersion: string, kind: string): ValidateFunction | 'unk
 
 type Model = new (data: never) => { validate(): void };
 
-/** apiVersion → the kubernetes-models module with its kinds (core and GKE kinds). */
-const MODEL_MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
-  v1: () => import('kubernetes-models/v1'),
-  'apps/v1': () => import('kubernetes-models/apps/v1'),
-  'policy/v1': () => import('kubernetes-models/policy/v1'),
-  'autoscaling/v2': () => import('kubernetes-models/autoscaling/v2'),
-  'net.gke.io/v1': () => import('@kubernetes-models/gke/net.gke.io/v1'),
-  'networking.gke.io/v1': () => import('@kubernetes-models/gke/networking.gke.io/v1'),
+/**
+ * apiVersion → the kubernetes-models folder with one module per kind (core and GKE kinds).
+ * Kinds are imported one by one: the folders' index modules load every kind (seconds for v1).
+ */
+const MODEL_FOLDERS: Record<string, string> = {
+  v1: 'kubernetes-models/v1',
+  'apps/v1': 'kubernetes-models/apps/v1',
+  'policy/v1': 'kubernetes-models/policy/v1',
+  'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
+  'net.gke.io/v1': '@kubernetes-models/gke/net.gke.io/v1',
+  'networking.gke.io/v1': '@kubernetes-models/gke/networking.gke.io/v1',
 };
+
+/** The model class of a kind, or undefined when its folder has no module for it. */
+async function modelOf(folder: string, kind: string): Promise<Model | undefined> {
+  const specifier = `${folder}/${kind}`;
+  try {
+    return ((await import(specifier)) as Record<string, Model | undefined>)[kind];
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(specifier)) return undefined;
+    throw e;
+  }
+}
 
 /** kubernetes-models' validate() throws an error carrying ajv's errors; one line per problem. */
 function modelProblems(validate: () => void, prefix = ''): string[] {
@@ -94,9 +109,9 @@ export async function objectProblems(obj: TypedObject): Promise<string[]> {
     const problems = crd(obj) ? [] : formatErrors(crd.errors ?? []);
     return [...problems, ...(await objectMetaProblems(obj.metadata))];
   }
-  const load = MODEL_MODULES[obj.apiVersion];
-  if (!load) return [`no schema for ${obj.apiVersion}`];
-  const Model = (await load())[obj.kind] as Model | undefined;
+  const folder = MODEL_FOLDERS[obj.apiVersion];
+  if (!folder) return [`no schema for ${obj.apiVersion}`];
+  const Model = await modelOf(folder, obj.kind);
   if (!Model) return [`no schema for ${obj.apiVersion} ${obj.kind}`];
   return modelProblems(() => new Model(obj as never).validate());
 }
