@@ -37,7 +37,7 @@ const LIST_MAP_KEYS = 'x-kubernetes-list-map-keys';
 const isSchema = (v: Json | undefined): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where a schema sits: a kind's root, the root's ObjectMeta, or any other field. */
-type Place = 'root' | 'objectMeta' | 'field';
+export type Place = 'root' | 'objectMeta' | 'field';
 
 /**
  * The JSON Schema that checks what the API server checks for a structural schema `s` (see the
@@ -128,9 +128,10 @@ export function compileStructural(schema: Schema, place: Place = 'root'): Valida
 
 /** One line per problem: the field's JSON pointer and what is wrong with it. */
 export function formatErrors(errors: readonly ErrorObject[], prefix = ''): string[] {
-  return errors.map((e) =>
-    e.keyword === 'additionalProperties'
-      ? `${prefix}${e.instancePath}/${String(e.params.additionalProperty)}: unknown field`
-      : `${prefix}${e.instancePath || '/'}: ${e.message ?? e.keyword}`,
-  );
+  return errors.map((e) => {
+    const path = `${prefix}${e.instancePath}`;
+    return e.keyword === 'additionalProperties'
+      ? `${path}/${String(e.params.additionalProperty)}: unknown field`
+      : `${path || '/'}: ${e.message ?? e.keyword}`;
+  });
 }
