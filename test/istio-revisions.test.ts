@@ -4,6 +4,7 @@
  * that `check --base` refuses.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
@@ -15,7 +16,7 @@ import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.
 import { formatFinding } from '../scripts/review/findings.ts';
 import { istioStepFindings } from '../scripts/review/istio-steps.ts';
 import { runChecks } from '../scripts/review/checks.ts';
-import { DEFAULT_FLEET, ROOT, find, mustFind, objectsOf, readText, tempDir, type K8sObject } from './helpers.ts';
+import { DEFAULT_FLEET, ROOT, find, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
 const values = (hr: K8sObject): Values => (hr.spec as { values: Values }).values;
@@ -211,4 +212,26 @@ describe('unsafe steps, refused by check --base', () => {
       'warning fleet.yaml mesh.istio.revisions[0].version: revision 1-29-6 changes from 1.29.6 to 1.29.7 in place (a patch release, which Istio supports in place): each istiod restarts, and pods keep the old sidecar until they restart',
     ]);
   });
+});
+
+test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; the safe step passes', () => {
+  const file = fleetFile(fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[0]!));
+  const repo = join(file, '../..');
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'step 0');
+  writeFileSync(file, fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[2]!));
+  const unsafe = runCommand('check', ['--base', 'HEAD'], repo);
+  assert.equal(unsafe.status, 1, unsafe.stderr);
+  assert.match(unsafe.stdout, /^error config\/fleet\.yaml mesh\.istio\.tags\.prod-canary: new tag to revision 1-30-3, which this same change adds: .* \(fix: add revision 1-30-3 in a commit of its own; /m);
+  assert.match(unsafe.stdout, /\+ the step from HEAD: 1 error, 0 warnings$/m);
+  const diff = runCommand('diff', ['--format', 'markdown'], repo);
+  assert.equal(diff.status, 1, diff.stderr);
+  assert.match(diff.stdout, /^Error: unsafe Istio upgrade step, config\/fleet\.yaml mesh\.istio\.tags\.prod-canary: new tag to revision 1-30-3/m);
+  writeFileSync(file, fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[1]!));
+  const safe = runCommand('check', ['--base', 'HEAD'], repo);
+  assert.equal(safe.status, 0, safe.stdout);
+  assert.match(safe.stdout, /\+ the step from HEAD: 0 errors, 0 warnings$/m);
+  assert.equal(runCommand('check', ['--base', 'no-such-ref'], repo).status, 2);
 });
