@@ -13,8 +13,8 @@ import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
 import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecks, type Finding } from './review/checks.ts';
 import { parseRendered } from './review/objects.ts';
-import { fleetAt, GitRefError } from './review/git-ref.ts';
-import { ISTIO_STEPS, istioStepFindings } from './review/istio-steps.ts';
+import { firstCommit, fleetAt, GitRefError } from './review/git-ref.ts';
+import { ISTIO_STEPS, istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from './review/istio-steps.ts';
 
 const USAGE = `Usage: npm run check -- [--config FILE] [--dist DIR] [--base REF]
 
@@ -35,7 +35,10 @@ Options:
                      revision REF (e.g. origin/main) to this one: a tag may only move
                      to a revision REF already runs, a revision may only go once no
                      tag of REF points at it, and no revision changes minor release in
-                     place (docs/istio-upgrade.md). Default: no step check.
+                     place (docs/istio-upgrade.md). With rollout waves, also that no
+                     remote of the first wave (which a merge reaches at once) would send
+                     pods to a revision its primary's wave (REMOTE/meshfleet/<wave>, REMOTE
+                     taken from REF, else origin) does not run. Default: no step check.
   -h, --help         show this help
 
 Output: config warnings (settings accepted but without effect) on stderr as
@@ -85,6 +88,13 @@ await runMain(async () => {
       const base = await fleetAt(config, args.base, 'check').use((file) => loadFleet(file));
       if (base) findings.push(...istioStepFindings(base, fleet));
       stepChecked = base !== undefined;
+      // A merge reaches the first wave at once; the later waves run what their branches hold.
+      if (wavesSplitControlPlanes(fleet)) {
+        const remote = args.base.includes('/') ? args.base.split('/')[0] : 'origin';
+        const first = fleet.waves[0]!.name;
+        const configOf = waveConfigs(fleet, (w) => (w.name === first ? 'head' : firstCommit([`${remote}/${w.ref}`, w.ref], process.cwd())), process.cwd(), 'this change');
+        findings.push(...waveSkewFindings(fleet, configOf));
+      }
     } catch (err) {
       if (err instanceof GitRefError) {
         process.stderr.write(`--base ${args.base}: ${err.message}\n`);

@@ -14,7 +14,7 @@ import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.ts';
 import { formatFinding } from '../scripts/review/findings.ts';
-import { istioStepFindings } from '../scripts/review/istio-steps.ts';
+import { istioStepFindings, waveSkewFindings } from '../scripts/review/istio-steps.ts';
 import { runChecks } from '../scripts/review/checks.ts';
 import { DEFAULT_FLEET, ROOT, find, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
@@ -234,4 +234,76 @@ test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; t
   assert.equal(safe.status, 0, safe.stdout);
   assert.match(safe.stdout, /\+ the step from HEAD: 0 errors, 0 warnings$/m);
   assert.equal(runCommand('check', ['--base', 'no-such-ref'], repo).status, 2);
+});
+
+describe('across rollout waves: a remote never sends pods to a revision its primary\'s wave does not run', () => {
+  // config/examples/waves.yaml: saopaulo (wave canary) and virginia (americas) are remotes of
+  // frankfurt (europe, last). Each wave runs the config of its own commit.
+  const WAVES_TEXT = readText(join(ROOT, 'config/examples/waves.yaml'));
+  const wavesAt = (step: number): Fleet => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'config/apps'), { recursive: true });
+    mkdirSync(join(dir, 'config/examples'), { recursive: true });
+    copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(dir, 'config/apps/bookinfo.yaml'));
+    writeFileSync(join(dir, 'config/examples/waves.yaml'), fleetAtStep(WAVES_TEXT, UPGRADE_STEPS[step]!));
+    return loadFleet(join(dir, 'config/examples/waves.yaml'));
+  };
+  const steps = [0, 1, 2, 3, 4].map(wavesAt);
+  /** Findings when the clusters of each wave run the step `stepOf` gives. */
+  const skew = (stepOf: Record<string, number>) => waveSkewFindings(steps[0]!, (cluster) => {
+    const step = stepOf[steps[0]!.clusters.find((c) => c.name === cluster)!.wave]!;
+    return { fleet: steps[step]!, at: `step ${step}` };
+  }).map(formatFinding);
+
+  test('a step that has reached every wave, or only remotes before the primary, in order: no finding', () => {
+    assert.deepEqual(skew({ canary: 1, americas: 0, europe: 0 }), []);
+    assert.deepEqual(skew({ canary: 2, americas: 1, europe: 1 }), []);
+    assert.deepEqual(skew({ canary: 4, americas: 3, europe: 3 }), []);
+  });
+
+  test('the tag moved in the first wave before its primary runs the revision', () => {
+    assert.deepEqual(skew({ canary: 2, americas: 1, europe: 0 }), [
+      'error saopaulo (wave canary): namespace bookinfo (tag prod-canary) would get the sidecar of revision 1-30-3 (step 2), but its primary frankfurt (wave europe) runs no istiod-1-30-3 (step 0): its pods could not start (the injection webhook fails closed) (fix: let every wave run the step that adds revision 1-30-3 before a tag moves to it, and keep a revision until every wave runs the step that moves its tags off it (docs/istio-upgrade.md, With rollout waves))',
+    ]);
+  });
+
+  test('the old revision removed where the primary is while a remote still uses it', () => {
+    assert.deepEqual(skew({ canary: 4, americas: 2, europe: 4 }).map((f) => f.replace(/ \(fix: .*$/, '')), [
+      'error virginia (wave americas): its gateways (tag prod-stable) would get the sidecar of revision 1-29-6 (step 2), but its primary frankfurt (wave europe) runs no istiod-1-29-6 (step 4): its pods could not start (the injection webhook fails closed)',
+    ]);
+  });
+});
+
+test('CLI: promote refuses to move a remote\'s wave onto a tag its primary\'s wave cannot serve yet', async () => {
+  const { promoteMain } = await import('../scripts/promote/main.ts');
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  const dir = tempDir('meshfleet-promote-');
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+  const remote = join(dir, 'remote.git');
+  const work = join(dir, 'work');
+  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  git(dir, 'clone', '--quiet', remote, work);
+  mkdirSync(join(work, 'config/apps'), { recursive: true });
+  mkdirSync(join(work, 'config/examples'), { recursive: true });
+  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(work, 'config/apps/bookinfo.yaml'));
+  const fleet = join(work, 'config/examples/waves.yaml');
+  const waves = readText(join(ROOT, 'config/examples/waves.yaml'));
+  const commitStep = (step: number) => {
+    writeFileSync(fleet, fleetAtStep(waves, UPGRADE_STEPS[step]!));
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', `step ${step}`);
+    git(work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+    return git(work, 'rev-parse', 'HEAD');
+  };
+  const first = commitStep(0);
+  git(work, 'push', '--quiet', 'origin', `${first}:refs/heads/meshfleet/americas`, `${first}:refs/heads/meshfleet/europe`);
+  commitStep(1);
+  commitStep(2);
+  let stderr = '';
+  const status = await promoteMain(['--config', fleet, '--to', 'americas', '--state-dir', join(dir, 'state')], {
+    env, cwd: work, out: { write: () => true }, err: { write: (t: string) => ((stderr += t), true) },
+  });
+  assert.equal(status, 1, stderr);
+  assert.match(stderr, /^promote to americas refused: Istio revisions would not line up across the waves:\n {2}virginia \(wave americas\): namespace bookinfo \(tag prod-canary\) would get the sidecar of revision 1-30-3 \(meshfleet\/americas at [0-9a-f]{12}\), but its primary frankfurt \(wave europe\) runs no istiod-1-30-3 \(meshfleet\/europe at [0-9a-f]{12}\)/);
+  assert.equal(git(work, 'ls-remote', remote, 'refs/heads/meshfleet/americas').split('\t')[0], first, 'the wave did not move');
 });

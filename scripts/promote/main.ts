@@ -16,6 +16,9 @@ import { FLUX_OBJECTS_QUERY, parseFluxObjects } from './flux-state.ts';
 import { evaluateGate, formatAge, type ClusterState } from './gates.ts';
 import { HISTORY_BRANCH, lastMoveOf, type Move } from './history.ts';
 import { FleetRepo } from './repo.ts';
+import type { Finding } from '../review/findings.ts';
+import { fleetInRepository } from '../review/git-ref.ts';
+import { waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from '../review/istio-steps.ts';
 import { PromoteError, Shell } from './shell.ts';
 
 export const USAGE = `Usage: npm run promote -- [--status] [--to WAVE] [--rollback WAVE] [--dry-run] [options]
@@ -29,7 +32,9 @@ command moves. Every move is recorded, with its reason, as a commit on the branc
       --to WAVE           promote WAVE: move its branch to the commit the wave before it follows,
                           only when every cluster of that wave reports every Flux Kustomization
                           Ready at that commit, every HelmRelease Ready, nothing stalled, for at
-                          least that wave's bakeTime; otherwise say which cluster and object hold it
+                          least that wave's bakeTime; otherwise say which cluster and object hold it.
+                          Also refused when a remote would then send pods to an Istio revision its
+                          primary's wave does not run (docs/istio-upgrade.md, With rollout waves)
       --status            per wave: its branch and commit, and per cluster the revision its Flux
                           applied, whether every object is Ready, and since when
       --rollback WAVE     move WAVE's branch back to the commit it followed before its last move
@@ -225,6 +230,13 @@ function promoteWave(ctx: Context, i: number): 'moved' | 'current' | 'refused' {
     return 'refused';
   }
   if (!ctx.force) {
+    const skew = istioSkew(ctx, target, revision);
+    if (skew.length > 0) {
+      io.err.write(`promote to ${target.name} refused: Istio revisions would not line up across the waves:\n${skew.map((f) => `  ${f.where}: ${f.message}\n`).join('')}  (fix: ${skew[0]!.fix})\n`);
+      return 'refused';
+    }
+  }
+  if (!ctx.force) {
     const gate = evaluateGate({ wave: source.name, clusters: readWave(ctx, source), revision, bakeTime: source.bakeTime, bakeMs: durationMs(source.bakeTime), now: ctx.now });
     if (gate.holds.length > 0) {
       io.err.write(`promote to ${target.name} refused: wave ${source.name} does not yet run ${short(revision)} healthy for its bake time ${source.bakeTime}:\n${gate.holds.map((h) => `  ${h}\n`).join('')}`);
@@ -234,6 +246,19 @@ function promoteWave(ctx: Context, i: number): 'moved' | 'current' | 'refused' {
   repo.fetch([source.ref]);
   move(ctx, [{ kind: ctx.force ? 'hotfix' : 'promote', wave: target.name, ref: target.ref, ...(current ? { from: current } : {}), to: revision, ...(ctx.reason ? { reason: ctx.reason } : {}) }]);
   return 'moved';
+}
+
+/**
+ * What moving `target` to `revision` would do to the Istio revisions of remotes and primaries in
+ * different waves (waveSkewFindings): each wave's config read from its commit. Nothing to check
+ * when no remote is in another wave than its primary, or the fleet file is not in this repository.
+ */
+function istioSkew(ctx: Context, target: Wave, revision: string): Finding[] {
+  const cwd = ctx.io.cwd ?? process.cwd();
+  if (!wavesSplitControlPlanes(ctx.fleet) || !fleetInRepository(ctx.fleet.file, cwd)) return [];
+  ctx.repo.fetch(ctx.fleet.waves.map((w) => w.ref));
+  const configOf = waveConfigs(ctx.fleet, (w) => (w.name === target.name ? revision : ctx.repo.head(w.ref)), cwd, '');
+  return waveSkewFindings(ctx.fleet, configOf, target.name);
 }
 
 function rollback(ctx: Context, index: number): number {

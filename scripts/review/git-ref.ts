@@ -91,3 +91,43 @@ export function fleetAt(config: string, ref: string, command: string): FleetAtRe
     },
   };
 }
+
+/**
+ * The fleet file `config` as it is in `commit` of the repository at `cwd`, loaded by `load`;
+ * undefined when the file is outside that repository or not in the commit. The temporary
+ * checkout is removed before it returns.
+ */
+export function fleetAtCommit<T>(config: string, commit: string, cwd: string, load: (fileInCheckout: string) => T): T | undefined {
+  const root = repoRoot(cwd);
+  // The path is as loaded: relative to this process's working folder, not to `cwd`.
+  const inRepo = relative(root, resolve(config));
+  if (inRepo.startsWith('..') || !existsAt(commit, inRepo.split(sep).join('/'), root)) return undefined;
+  const checkout = checkoutTo(commit, root);
+  try {
+    return load(resolve(checkout.dir, inRepo));
+  } finally {
+    checkout.cleanup();
+  }
+}
+
+/** The commit of the first of `refs` that names one in the repository at `cwd`; undefined if none does. */
+export function firstCommit(refs: readonly string[], cwd: string): string | undefined {
+  const root = repoRoot(cwd);
+  for (const ref of refs) {
+    try {
+      return resolveCommit(ref, root);
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/** Whether `config` (relative to this process's working folder) lies inside the git work tree at `cwd` (false when `cwd` is in none). */
+export function fleetInRepository(config: string, cwd: string): boolean {
+  try {
+    return !relative(repoRoot(cwd), resolve(config)).startsWith('..');
+  } catch {
+    return false;
+  }
+}

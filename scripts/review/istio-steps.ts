@@ -8,7 +8,9 @@
  * `npm run check -- --base REF` and `npm run diff` report these; within one config, what must
  * hold is checked when it loads (config/istio-rules.ts).
  */
-import { versionParts, type Fleet } from '../../config/model.ts';
+import { loadFleet } from '../../config/load.ts';
+import { appRevision, gatewayRevision, gatewayTag, hasEastWestGateway, placedIn, versionParts, waveOf, type Fleet, type Wave } from '../../config/model.ts';
+import { fleetAtCommit } from './git-ref.ts';
 import type { Finding } from './findings.ts';
 
 export const ISTIO_STEPS = 'istio-steps';
@@ -57,3 +59,77 @@ export function istioStepFindings(base: Fleet, head: Fleet): Finding[] {
   }
   return findings;
 }
+
+/** A cluster and the fleet config it runs: its wave's commit, which may lag behind or lead others. */
+export interface ClusterConfig {
+  readonly fleet: Fleet;
+  /** Where that config comes from, for messages: a branch and commit, or "this change". */
+  readonly at: string;
+}
+
+/**
+ * The revisions a cluster's pods are sent to, by the config it runs: the tag of every app placed
+ * there and of its gateways (their pods are injected through its primary's istiod).
+ */
+function revisionsUsedBy(fleet: Fleet, cluster: string): Map<string, string> {
+  const c = fleet.clusters.find((x) => x.name === cluster);
+  const used = new Map<string, string>();
+  if (!c) return used;
+  for (const app of fleet.apps) {
+    if (placedIn(app, cluster).length > 0) used.set(appRevision(fleet, app).name, `namespace ${app.namespace} (tag ${app.revisionTag})`);
+  }
+  if (c.ingress || hasEastWestGateway(fleet, c)) used.set(gatewayRevision(fleet, c).name, `its gateways (tag ${gatewayTag(fleet, c)})`);
+  return used;
+}
+
+/**
+ * Across rollout waves each cluster runs its own wave's commit, so a remote and its primary can
+ * run different configs. A remote's pods get their sidecar from, and are then served by, its
+ * primary's istiod of their revision: every revision the remote's config sends pods to must run
+ * in the config its primary runs. `configOf` gives each cluster's config (undefined: unknown, not
+ * checked); with `onlyWave`, only pairs with a cluster in that wave (what moving it changes).
+ * Findings name both clusters and where each config comes from.
+ */
+export function waveSkewFindings(fleet: Fleet, configOf: (cluster: string) => ClusterConfig | undefined, onlyWave?: string): Finding[] {
+  const findings: Finding[] = [];
+  const involved = (remote: Fleet['clusters'][number]) => onlyWave === undefined || remote.wave === onlyWave || waveOf(fleet, remote.controlPlane).name === onlyWave;
+  for (const remote of fleet.clusters.filter((c) => c.role === 'remote' && involved(c))) {
+    const mine = configOf(remote.name);
+    const theirs = configOf(remote.controlPlane);
+    if (!mine || !theirs) continue;
+    const running = new Set(theirs.fleet.mesh.istio.revisions.map((r) => r.name));
+    for (const [revision, user] of revisionsUsedBy(mine.fleet, remote.name)) {
+      if (running.has(revision)) continue;
+      findings.push({
+        severity: 'error',
+        check: ISTIO_STEPS,
+        where: `${remote.name} (wave ${remote.wave})`,
+        message: `${user} would get the sidecar of revision ${revision} (${mine.at}), but its primary ${remote.controlPlane} (wave ${waveOf(fleet, remote.controlPlane).name}) runs no istiod-${revision} (${theirs.at}): its pods could not start (the injection webhook fails closed)`,
+        fix: `let every wave run the step that adds revision ${revision} before a tag moves to it, and keep a revision until every wave runs the step that moves its tags off it (docs/istio-upgrade.md, With rollout waves)`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Each cluster's config when `moving` waves follow the commits `commitOf` gives (`head` is the
+ * config of those marked `'head'`): loaded once per commit from the repository at `cwd`. A wave
+ * whose commit is unknown, or whose commit does not hold the fleet file, is left unchecked.
+ */
+export function waveConfigs(head: Fleet, commitOf: (wave: Wave) => string | 'head' | undefined, cwd: string, headLabel: string): (cluster: string) => ClusterConfig | undefined {
+  const loaded = new Map<string, Fleet | undefined>();
+  return (cluster) => {
+    const wave = waveOf(head, cluster);
+    const commit = commitOf(wave);
+    if (commit === 'head') return { fleet: head, at: headLabel };
+    if (commit === undefined) return undefined;
+    if (!loaded.has(commit)) loaded.set(commit, fleetAtCommit(head.file, commit, cwd, (file) => loadFleet(file)));
+    const fleet = loaded.get(commit);
+    return fleet && { fleet, at: `${wave.ref} at ${commit.slice(0, 12)}` };
+  };
+}
+
+/** Whether any remote is in another wave than its primary: only then can their configs differ. */
+export const wavesSplitControlPlanes = (fleet: Fleet): boolean =>
+  fleet.clusters.some((c) => c.role === 'remote' && c.wave !== waveOf(fleet, c.controlPlane).name);
