@@ -306,4 +306,12 @@ test('CLI: promote refuses to move a remote\'s wave onto a tag its primary\'s wa
   assert.equal(status, 1, stderr);
   assert.match(stderr, /^promote to americas refused: Istio revisions would not line up across the waves:\n {2}virginia \(wave americas\): namespace bookinfo \(tag prod-canary\) would get the sidecar of revision 1-30-3 \(meshfleet\/americas at [0-9a-f]{12}\), but its primary frankfurt \(wave europe\) runs no istiod-1-30-3 \(meshfleet\/europe at [0-9a-f]{12}\)/);
   assert.equal(git(work, 'ls-remote', remote, 'refs/heads/meshfleet/americas').split('\t')[0], first, 'the wave did not move');
+
+  // The same step at review time: check --base reads the later waves' branches from origin.
+  git(work, 'fetch', '--quiet', 'origin');
+  git(work, 'reset', '--quiet', '--hard', 'HEAD~1');
+  writeFileSync(fleet, fleetAtStep(waves, UPGRADE_STEPS[2]!));
+  const check = runCommand('check', ['--config', 'config/examples/waves.yaml', '--base', 'origin/main~1'], work);
+  assert.equal(check.status, 1, check.stderr);
+  assert.match(check.stdout, /^error saopaulo \(wave canary\): namespace bookinfo \(tag prod-canary\) would get the sidecar of revision 1-30-3 \(this change\), but its primary frankfurt \(wave europe\) runs no istiod-1-30-3 \(meshfleet\/europe at [0-9a-f]{12}\)/m);
 });
