@@ -449,9 +449,10 @@ export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller:
 
 /**
  * Services of `app` in the order their calls are followed: depth first from `root`, reversed
- * post-order (callers before callees), and the calls that close a cycle, which are not followed.
+ * post-order (callers before callees); and each service's callees that are followed: those that
+ * exist, without the calls that close a cycle.
  */
-function callOrder(app: App, root: string): { order: AppService[]; cycles: Set<string> } {
+function callOrder(app: App, root: string): { order: AppService[]; callees: Map<string, AppService[]> } {
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const done = new Set<string>();
   const onStack = new Set<string>();
@@ -471,7 +472,8 @@ function callOrder(app: App, root: string): { order: AppService[]; cycles: Set<s
   };
   const start = byName.get(root);
   if (start) visit(start);
-  return { order: post.reverse(), cycles };
+  const callees = new Map(app.services.map((svc) => [svc.name, svc.calls.filter((name) => !cycles.has(`${svc.name}|${name}`)).flatMap((name) => byName.get(name) ?? [])]));
+  return { order: post.reverse(), callees };
 }
 
 /** What a hop's targets add up to, seen from the caller's region. */
@@ -504,7 +506,7 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
     if (!app.ingress) continue;
     const routing = new AppRouting(index, app, options);
     const services = new Map(app.services.map((s) => [s.name, s]));
-    const { order, cycles } = callOrder(app, app.ingress.service);
+    const { order, callees } = callOrder(app, app.ingress.service);
     // A call of one service from one region adds up the same on every path (fleets of many regions
     // repeat it on every path of users).
     const summaries = new Map<string, HopSummary>();
@@ -522,12 +524,20 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
       if (!entry) continue;
       const first = estimatedRttMs(near.region, entry.region);
       const hops: Hop[] = [makeHop('users', 'ingress', near, 'nearest', 1, [{ cluster: entry.name, region: entry.region, share: 1, rttMs: first, egress: 'none' }])];
-      // service → cluster standing for a caller region → share of requests calling from there
-      const incoming = new Map<string, Map<string, number>>();
+      // service → the regions it is called in (each with the cluster standing for it), first
+      // reached first, and by region number the share of requests calling from there
+      const incoming = new Map<string, { regions: ServingRegion[]; shares: number[] }>();
       const reach = (service: AppService, callerRegion: string, share: number) => {
-        const from = incoming.get(service.name) ?? new Map<string, number>();
-        for (const r of routing.regionsServing(service, callerRegion)) from.set(r.at, (from.get(r.at) ?? 0) + share * r.share);
-        incoming.set(service.name, from);
+        let from = incoming.get(service.name);
+        if (!from) {
+          from = { regions: [], shares: [] };
+          incoming.set(service.name, from);
+        }
+        for (const r of routing.regionsServing(service, callerRegion)) {
+          const before = from.shares[r.number];
+          if (before === undefined) from.regions.push(r);
+          from.shares[r.number] = (before ?? 0) + share * r.share;
+        }
       };
       const root = services.get(app.ingress.service);
       if (root) {
@@ -535,12 +545,12 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
         reach(root, entry.region, 1);
       }
       for (const svc of order) {
-        for (const [at, share] of incoming.get(svc.name) ?? []) {
-          const from = index.cluster(at);
-          for (const name of svc.calls) {
-            const callee = services.get(name);
-            if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
-            hops.push(makeHop(svc.name, name, from, callee.locality, share, routing.targets(callee, from.region), summaryOf(callee, from.region)));
+        const calls = incoming.get(svc.name);
+        for (const r of calls?.regions ?? []) {
+          const from = index.cluster(r.at);
+          const share = calls!.shares[r.number]!;
+          for (const callee of callees.get(svc.name)!) {
+            hops.push(makeHop(svc.name, callee.name, from, callee.locality, share, routing.targets(callee, from.region), summaryOf(callee, from.region)));
             reach(callee, from.region, share);
           }
         }
@@ -605,9 +615,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
     const routing = new AppRouting(index, app, options, base?.get(app.name));
     const services = new Map(app.services.map((s) => [s.name, s]));
     const rank = new Map(app.services.map((s, i) => [s.name, i]));
-    const { cycles } = callOrder(app, app.ingress.service);
-    // Each service's callees, cycles left out, resolved once.
-    const callees = new Map(app.services.map((svc) => [svc.name, svc.calls.filter((name) => !cycles.has(`${svc.name}|${name}`)).flatMap((name) => services.get(name) ?? [])]));
+    const { callees } = callOrder(app, app.ingress.service);
     // Service → region number → cost below a call made from there.
     const memo = new Map(app.services.map((svc) => [svc.name, new Array<Cost | undefined>(index.byRegion.size)]));
     /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
