@@ -82,6 +82,8 @@ export class FleetIndex {
   readonly order: ReadonlyMap<string, number>;
   /** Region → its clusters, fleet order; regions in order of their first cluster. */
   readonly byRegion: ReadonlyMap<string, readonly Cluster[]>;
+  /** Clusters with an ingress gateway, fleet order. */
+  readonly ingress: readonly Cluster[];
 
   constructor(readonly fleet: Fleet) {
     this.byName = new Map(fleet.clusters.map((c) => [c.name, c]));
@@ -93,6 +95,38 @@ export class FleetIndex {
       else byRegion.set(c.region, [c]);
     }
     this.byRegion = byRegion;
+    this.ingress = ingressClusters(fleet);
+    this.regionNumber = new Map([...byRegion.keys()].map((r, i) => [r, i]));
+  }
+
+  /** Each region's position in `byRegion`, for tables indexed by region. */
+  readonly regionNumber: ReadonlyMap<string, number>;
+  private readonly rtts = new Map<string, readonly number[]>();
+
+  private readonly entryOrder = new Map<string, readonly Cluster[]>();
+
+  /**
+   * The ingress clusters in the order users near `near` prefer them: nearest first, `near` itself
+   * first among equals, then fleet order. The first one not down is where they enter.
+   */
+  entries(near: Cluster): readonly Cluster[] {
+    let order = this.entryOrder.get(near.name);
+    if (!order) {
+      const km = new Map(this.ingress.map((c) => [c.name, regionDistanceKm(near.region, c.region)]));
+      order = [...this.ingress].sort((a, b) => km.get(a.name)! - km.get(b.name)! || Number(b.name === near.name) - Number(a.name === near.name) || this.order.get(a.name)! - this.order.get(b.name)!);
+      this.entryOrder.set(near.name, order);
+    }
+    return order;
+  }
+
+  /** Estimated round trip from `callerRegion` to each region of the fleet, by `regionNumber`. */
+  rttFrom(callerRegion: string): readonly number[] {
+    let table = this.rtts.get(callerRegion);
+    if (!table) {
+      table = [...this.byRegion.keys()].map((region) => estimatedRttMs(callerRegion, region));
+      this.rtts.set(callerRegion, table);
+    }
+    return table;
   }
 
   cluster(name: string): Cluster {
@@ -114,42 +148,133 @@ export class FleetIndex {
  * single ingress, that one).
  */
 export function entryFor(fleet: Fleet, near: Cluster, options: RoutingOptions = {}): Cluster | undefined {
+  return nearestIngress(ingressClusters(fleet), near, options.down);
+}
+
+/** The ingress users near `near` enter at with `down` down, by `FleetIndex.entries` (the same choice as `nearestIngress`). */
+function entryOf(index: FleetIndex, near: Cluster, down: string | undefined): Cluster | undefined {
+  return index.entries(near).find((c) => c.region !== down);
+}
+
+function nearestIngress(ingress: readonly Cluster[], near: Cluster, down: string | undefined): Cluster | undefined {
   // One pass: the nearest ingress cluster, `near` itself first among equals, then fleet order.
   let best: { cluster: Cluster; km: number } | undefined;
-  for (const c of ingressClusters(fleet)) {
-    if (c.region === options.down) continue;
+  for (const c of ingress) {
+    if (c.region === down) continue;
     const km = regionDistanceKm(near.region, c.region);
     if (!best || km < best.km || (km === best.km && c.name === near.name)) best = { cluster: c, km };
   }
   return best?.cluster;
 }
 
+/** Round trip and egress class of a call between two regions (pure; see config/regions.ts). */
+interface Estimate {
+  readonly rttMs: number;
+  readonly egress: EgressClass;
+}
+
+/** Estimates by caller region, then callee region: routing asks for the same few pairs again and again. */
+const ESTIMATES = new Map<string, Map<string, Estimate>>();
+
+function estimatesFrom(callerRegion: string): Map<string, Estimate> {
+  let from = ESTIMATES.get(callerRegion);
+  if (!from) {
+    from = new Map();
+    ESTIMATES.set(callerRegion, from);
+  }
+  return from;
+}
+
+function estimate(from: Map<string, Estimate>, callerRegion: string, region: string): Estimate {
+  let e = from.get(region);
+  if (!e) {
+    e = { rttMs: estimatedRttMs(callerRegion, region), egress: egressClass(callerRegion, region) };
+    from.set(region, e);
+  }
+  return e;
+}
+
+/** Placements that one routed version (or, without weights, every version) of a service gets. */
+interface RouteGroup {
+  readonly weight: number;
+  readonly placements: readonly PlacedWorkload[];
+  /** The same placements by region, placement order. */
+  readonly byRegion: ReadonlyMap<string, readonly PlacedWorkload[]>;
+}
+
+/** Where a call is served for every caller region that makes the same locality choice. */
+interface Served {
+  /** Serving clusters with their shares, fleet order. */
+  readonly shares: readonly { readonly cluster: string; readonly region: string; readonly share: number }[];
+  /** `shares` as two plain lists: each share, and its region by `FleetIndex.regionNumber`. */
+  readonly shareValues: readonly number[];
+  readonly regionNumbers: readonly number[];
+  /** The shares summed per region (first appearance order), each with the cluster onward calls start from. */
+  readonly regions: readonly ServingRegion[];
+}
+
+/** One region serving a call: its share, and the cluster onward calls start from (the first there that runs the service). */
+export interface ServingRegion {
+  readonly region: string;
+  /** `FleetIndex.regionNumber` of the region. */
+  readonly number: number;
+  readonly at: string;
+  readonly share: number;
+}
+
+/** `map.get(a).get(b)`, made by `make` the first time. */
+function memo2<V>(map: Map<string, Map<string, V>>, a: string, b: string, make: () => V): V {
+  let inner = map.get(a);
+  if (!inner) {
+    inner = new Map();
+    map.set(a, inner);
+  }
+  let value = inner.get(b);
+  if (value === undefined) {
+    value = make();
+    inner.set(b, value);
+  }
+  return value;
+}
+
 /**
  * Where each service of one app runs, indexed once, and where a call to it is served under
  * locality routing, memoized per caller region (Istio's locality is region and zone, not cluster,
  * so every caller in a region gets the same answer).
+ *
+ * Which clusters serve a call, and their shares, depend on the caller's region only through the
+ * locality choice of each routed version (its own region, the failover region, or everywhere), so
+ * they are computed once per distinct choice: a `spread` service's are the same for every caller.
+ * Only the round trips and egress classes are per caller region.
  */
 export class AppRouting {
-  /** Service → its running placements (clusters not in the down region), fleet order. */
+  /** Service → its running placements (clusters not in the down region), placement order. */
   private readonly running = new Map<string, PlacedWorkload[]>();
   /** `service|region` → the first cluster of the region that runs it. */
   private readonly firstIn = new Map<string, string>();
   /** `cluster|service` → versions running there, definition order. */
   private readonly versions = new Map<string, string[]>();
   private readonly failover = new Map<string, Map<string, string>>();
-  private readonly served = new Map<string, Target[]>();
-  private readonly servedRegions = new Map<string, { at: string; share: number }[]>();
+  private readonly groups = new Map<string, { live: RouteGroup[]; total: number }>();
+  /** Service → choice of each group → where it is served. */
+  private readonly byChoice = new Map<string, Map<string, Served>>();
+  /** Service → caller region → where it is served. */
+  private readonly servedFrom = new Map<string, Map<string, Served>>();
+  private readonly served = new Map<string, Map<string, Target[]>>();
+  private readonly hopCosts = new Map<string, Map<string, number>>();
 
   private readonly down?: string;
 
   /**
-   * `base`: the same app's routing with every region up. With a region down, a call whose targets
-   * there include no cluster of the down region is served exactly as with every region up (same
-   * clusters, same shares: local endpoints and the failover region are untouched), so those are
-   * taken from `base` instead of derived again.
+   * `base`: the same app's routing with every region up. With a region down, where each service
+   * runs is that of `base` without the down region, and a call whose targets there include no
+   * cluster of the down region is served exactly as with every region up (same clusters, same
+   * shares: local endpoints and the failover region are untouched), so those are taken from
+   * `base` instead of derived again.
    */
   constructor(private readonly index: FleetIndex, private readonly app: App, options: RoutingOptions = {}, private readonly base?: AppRouting) {
     this.down = options.down;
+    if (base) return;
     for (const p of app.placements) {
       if (!isRunning(p)) continue;
       const region = index.cluster(p.cluster).region;
@@ -168,11 +293,13 @@ export class AppRouting {
 
   /** Versions of `service` running in `cluster`, definition order. */
   versionsIn(service: string, cluster: string): string[] {
+    if (this.base) return this.index.cluster(cluster).region === this.down ? [] : this.base.versionsIn(service, cluster);
     return this.versions.get(`${cluster}|${service}`) ?? [];
   }
 
   /** The first cluster of `region` that runs `service`, for calls that continue from there. */
   firstRunning(service: string, region: string): string | undefined {
+    if (this.base) return region === this.down ? undefined : this.base.firstRunning(service, region);
     return this.firstIn.get(`${service}|${region}`);
   }
 
@@ -189,75 +316,120 @@ export class AppRouting {
    * routed version is chosen this way and weighted. Fleet order.
    */
   targets(svc: AppService, callerRegion: string): Target[] {
-    const key = `${svc.name}|${callerRegion}`;
-    let result = this.served.get(key);
-    if (!result && this.base && this.down !== undefined) {
-      const normal = this.base.targets(svc, callerRegion);
-      if (!normal.some((t) => t.region === this.down)) {
-        result = normal;
-        this.served.set(key, result);
-      }
-    }
-    if (!result) {
-      const placements = this.running.get(svc.name) ?? [];
-      const groups = svc.weights
-        ? Object.entries(svc.weights).filter(([, w]) => w > 0).map(([v, w]) => ({ weight: w, placements: placements.filter((p) => p.workload.version === v) }))
-        : [{ weight: 1, placements }];
-      const live = groups.filter((g) => g.placements.length > 0);
-      const total = live.reduce((sum, g) => sum + g.weight, 0);
-      const shares = new Map<string, number>();
-      for (const group of live) {
-        const chosen = svc.locality === 'spread' ? group.placements : this.preferLocal(svc, group.placements, callerRegion);
-        const pods = chosen.reduce((sum, p) => sum + podsOf(p), 0);
-        for (const p of chosen) shares.set(p.cluster, (shares.get(p.cluster) ?? 0) + (group.weight / total) * (podsOf(p) / pods));
-      }
-      const estimates = new Map<string, { rttMs: number; egress: EgressClass }>();
-      result = [...shares.keys()]
-        .sort((a, b) => this.index.order.get(a)! - this.index.order.get(b)!)
-        .map((cluster) => {
-          const region = this.index.cluster(cluster).region;
-          let estimate = estimates.get(region);
-          if (!estimate) {
-            estimate = { rttMs: estimatedRttMs(callerRegion, region), egress: egressClass(callerRegion, region) };
-            estimates.set(region, estimate);
-          }
-          return { cluster, region, share: shares.get(cluster)!, ...estimate };
-        });
-      this.served.set(key, result);
-    }
-    return result;
+    return memo2(this.served, svc.name, callerRegion, () => {
+      const served = this.servedAt(svc, callerRegion);
+      if (this.base && served === this.base.servedAt(svc, callerRegion)) return this.base.targets(svc, callerRegion);
+      const from = estimatesFrom(callerRegion);
+      return served.shares.map((s) => ({ ...s, ...estimate(from, callerRegion, s.region) }));
+    });
+  }
+
+  /** Expected round trip of a call to `svc` from `callerRegion`: Σ share × RTT over `targets`, in their order. */
+  hopMs(svc: AppService, callerRegion: string): number {
+    return memo2(this.hopCosts, svc.name, callerRegion, () => {
+      // The same sum as over `targets`, without building them.
+      const { shareValues, regionNumbers } = this.servedAt(svc, callerRegion);
+      const rtt = this.index.rttFrom(callerRegion);
+      let ms = 0;
+      for (let i = 0; i < shareValues.length; i++) ms += shareValues[i]! * rtt[regionNumbers[i]!]!;
+      return ms;
+    });
+  }
+
+  /** Whether any running pod serves a call to `svc` from `callerRegion`. */
+  serves(svc: AppService, callerRegion: string): boolean {
+    return this.servedAt(svc, callerRegion).shares.length > 0;
   }
 
   /**
    * `targets` summed per region, each region with the cluster its onward calls start from (the
    * first there that runs the service): what the next hops of a path need, per region not per cluster.
    */
-  regionsServing(svc: AppService, callerRegion: string): { at: string; share: number }[] {
-    const key = `${svc.name}|${callerRegion}`;
-    let result = this.servedRegions.get(key);
-    if (!result) {
-      const byRegion = new Map<string, { at: string; share: number }>();
-      for (const t of this.targets(svc, callerRegion)) {
-        const entry = byRegion.get(t.region);
-        if (entry) entry.share += t.share;
-        else byRegion.set(t.region, { at: this.firstRunning(svc.name, t.region) ?? t.cluster, share: t.share });
-      }
-      result = [...byRegion.values()];
-      this.servedRegions.set(key, result);
-    }
-    return result;
+  regionsServing(svc: AppService, callerRegion: string): readonly ServingRegion[] {
+    return this.servedAt(svc, callerRegion).regions;
   }
 
-  private preferLocal(svc: AppService, placements: PlacedWorkload[], callerRegion: string): PlacedWorkload[] {
-    const inRegion = (region: string) => placements.filter((p) => this.index.cluster(p.cluster).region === region);
-    const local = inRegion(callerRegion);
-    if (local.length > 0) return local;
+  private servedAt(svc: AppService, callerRegion: string): Served {
+    return memo2(this.servedFrom, svc.name, callerRegion, () => {
+      const { live, total } = this.groupsOf(svc);
+      const chosen = live.map((g) => (svc.locality === 'spread' ? undefined : this.preferLocal(svc, g, callerRegion)));
+      return memo2(this.byChoice, svc.name, chosen.join('|'), () => {
+        // The same routed versions making the same choice as with every region up, and none of
+        // what they chose in the down region: served as with every region up.
+        if (this.base) {
+          const normal = this.base.servedAt(svc, callerRegion);
+          if (this.base.groupsOf(svc).live.length === live.length && normal.regions.every((r) => r.region !== this.down)
+            && this.base.groupsOf(svc).live.every((g, i) => (svc.locality === 'spread' ? undefined : this.base!.preferLocal(svc, g, callerRegion)) === chosen[i])) {
+            return normal;
+          }
+        }
+        return this.serve(svc, live.map((g, i) => ({ weight: g.weight, placements: chosen[i] === undefined ? g.placements : g.byRegion.get(chosen[i]!)! })), total);
+      });
+    });
+  }
+
+  private serve(svc: AppService, groups: readonly { weight: number; placements: readonly PlacedWorkload[] }[], total: number): Served {
+    const shares = new Map<string, number>();
+    for (const group of groups) {
+      const pods = group.placements.reduce((sum, p) => sum + podsOf(p), 0);
+      for (const p of group.placements) shares.set(p.cluster, (shares.get(p.cluster) ?? 0) + (group.weight / total) * (podsOf(p) / pods));
+    }
+    const list = [...shares.keys()]
+      .sort((a, b) => this.index.order.get(a)! - this.index.order.get(b)!)
+      .map((cluster) => ({ cluster, region: this.index.cluster(cluster).region, share: shares.get(cluster)! }));
+    const byRegion = new Map<string, { region: string; number: number; at: string; share: number }>();
+    for (const t of list) {
+      const entry = byRegion.get(t.region);
+      if (entry) entry.share += t.share;
+      else byRegion.set(t.region, { region: t.region, number: this.index.regionNumber.get(t.region)!, at: this.firstRunning(svc.name, t.region) ?? t.cluster, share: t.share });
+    }
+    return { shares: list, shareValues: list.map((t) => t.share), regionNumbers: list.map((t) => this.index.regionNumber.get(t.region)!), regions: [...byRegion.values()] };
+  }
+
+  /** Running placements of `service`, placement order. */
+  private runningOf(service: string): readonly PlacedWorkload[] {
+    if (!this.base) return this.running.get(service) ?? [];
+    let running = this.running.get(service);
+    if (!running) {
+      running = this.base.runningOf(service).filter((p) => this.index.cluster(p.cluster).region !== this.down);
+      this.running.set(service, running);
+    }
+    return running;
+  }
+
+  /** The routed versions of `svc` that run somewhere, each with its placements, and their total weight. */
+  private groupsOf(svc: AppService): { live: RouteGroup[]; total: number } {
+    let groups = this.groups.get(svc.name);
+    if (!groups) {
+      const placements = this.runningOf(svc.name);
+      const all = svc.weights
+        ? Object.entries(svc.weights).filter(([, w]) => w > 0).map(([v, w]) => ({ weight: w, placements: placements.filter((p) => p.workload.version === v) }))
+        : [{ weight: 1, placements }];
+      const live = all.filter((g) => g.placements.length > 0).map((g) => {
+        const byRegion = new Map<string, PlacedWorkload[]>();
+        for (const p of g.placements) {
+          const region = this.index.cluster(p.cluster).region;
+          const list = byRegion.get(region);
+          if (list) list.push(p);
+          else byRegion.set(region, [p]);
+        }
+        return { ...g, byRegion };
+      });
+      groups = { live, total: live.reduce((sum, g) => sum + g.weight, 0) };
+      this.groups.set(svc.name, groups);
+    }
+    return groups;
+  }
+
+  /** The region whose placements of `group` serve a `prefer-local` call from `callerRegion`, or undefined for all of them. */
+  private preferLocal(svc: AppService, group: RouteGroup, callerRegion: string): string | undefined {
+    if (group.byRegion.has(callerRegion)) return callerRegion;
     const target = this.failoverOf(svc).get(callerRegion);
-    const failover = target ? inRegion(target) : [];
-    return failover.length > 0 ? failover : placements;
+    return target !== undefined && group.byRegion.has(target) ? target : undefined;
   }
 
   private failoverOf(svc: AppService): Map<string, string> {
+    if (this.base) return this.base.failoverOf(svc);
     let map = this.failover.get(svc.name);
     if (!map) {
       map = new Map(serviceFailover(this.index.fleet, this.app, svc.name).map((f) => [f.from, f.to]));
@@ -277,9 +449,10 @@ export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller:
 
 /**
  * Services of `app` in the order their calls are followed: depth first from `root`, reversed
- * post-order (callers before callees), and the calls that close a cycle, which are not followed.
+ * post-order (callers before callees); and each service's callees that are followed: those that
+ * exist, without the calls that close a cycle.
  */
-function callOrder(app: App, root: string): { order: AppService[]; cycles: Set<string> } {
+function callOrder(app: App, root: string): { order: AppService[]; callees: Map<string, AppService[]> } {
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const done = new Set<string>();
   const onStack = new Set<string>();
@@ -299,15 +472,23 @@ function callOrder(app: App, root: string): { order: AppService[]; cycles: Set<s
   };
   const start = byName.get(root);
   if (start) visit(start);
-  return { order: post.reverse(), cycles };
+  const callees = new Map(app.services.map((svc) => [svc.name, svc.calls.filter((name) => !cycles.has(`${svc.name}|${name}`)).flatMap((name) => byName.get(name) ?? [])]));
+  return { order: post.reverse(), callees };
 }
 
-function makeHop(caller: string, callee: string, from: Cluster, locality: Hop['locality'], share: number, targets: Target[]): Hop {
-  const remote = targets.filter((t) => t.region !== from.region);
+/** What a hop's targets add up to, seen from the caller's region. */
+type HopSummary = Pick<Hop, 'servedBy' | 'crossRegion' | 'rttMs' | 'egress'>;
+
+function summarize(targets: readonly Target[], fromRegion: string): HopSummary {
+  const remote = targets.filter((t) => t.region !== fromRegion);
   const crossRegion = remote.length === 0 ? 'no' : remote.length === targets.length ? 'yes' : 'some';
   const rttMs = targets.reduce((sum, t) => sum + t.share * t.rttMs, 0);
   const egress = targets.reduce<EgressClass>((worst, t) => (EGRESS_RANK[t.egress] > EGRESS_RANK[worst] ? t.egress : worst), 'none');
-  return { caller, callee, from: from.name, servedBy: targets.map((t) => t.cluster), locality, crossRegion, share, targets, rttMs, egress };
+  return { servedBy: targets.map((t) => t.cluster), crossRegion, rttMs, egress };
+}
+
+function makeHop(caller: string, callee: string, from: Cluster, locality: Hop['locality'], share: number, targets: Target[], summary = summarize(targets, from.region)): Hop {
+  return { caller, callee, from: from.name, servedBy: summary.servedBy, locality, crossRegion: summary.crossRegion, share, targets, rttMs: summary.rttMs, egress: summary.egress };
 }
 
 /**
@@ -325,18 +506,38 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
     if (!app.ingress) continue;
     const routing = new AppRouting(index, app, options);
     const services = new Map(app.services.map((s) => [s.name, s]));
-    const { order, cycles } = callOrder(app, app.ingress.service);
+    const { order, callees } = callOrder(app, app.ingress.service);
+    // A call of one service from one region adds up the same on every path (fleets of many regions
+    // repeat it on every path of users).
+    const summaries = new Map<string, HopSummary>();
+    const summaryOf = (callee: AppService, fromRegion: string): HopSummary => {
+      const key = `${callee.name}|${fromRegion}`;
+      let summary = summaries.get(key);
+      if (!summary) {
+        summary = summarize(routing.targets(callee, fromRegion), fromRegion);
+        summaries.set(key, summary);
+      }
+      return summary;
+    };
     for (const near of index.representatives()) {
-      const entry = entryFor(fleet, near, options);
+      const entry = entryOf(index, near, options.down);
       if (!entry) continue;
       const first = estimatedRttMs(near.region, entry.region);
       const hops: Hop[] = [makeHop('users', 'ingress', near, 'nearest', 1, [{ cluster: entry.name, region: entry.region, share: 1, rttMs: first, egress: 'none' }])];
-      // service → cluster standing for a caller region → share of requests calling from there
-      const incoming = new Map<string, Map<string, number>>();
+      // service → the regions it is called in (each with the cluster standing for it), first
+      // reached first, and by region number the share of requests calling from there
+      const incoming = new Map<string, { regions: ServingRegion[]; shares: number[] }>();
       const reach = (service: AppService, callerRegion: string, share: number) => {
-        const from = incoming.get(service.name) ?? new Map<string, number>();
-        for (const r of routing.regionsServing(service, callerRegion)) from.set(r.at, (from.get(r.at) ?? 0) + share * r.share);
-        incoming.set(service.name, from);
+        let from = incoming.get(service.name);
+        if (!from) {
+          from = { regions: [], shares: [] };
+          incoming.set(service.name, from);
+        }
+        for (const r of routing.regionsServing(service, callerRegion)) {
+          const before = from.shares[r.number];
+          if (before === undefined) from.regions.push(r);
+          from.shares[r.number] = (before ?? 0) + share * r.share;
+        }
       };
       const root = services.get(app.ingress.service);
       if (root) {
@@ -344,12 +545,12 @@ export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): Reques
         reach(root, entry.region, 1);
       }
       for (const svc of order) {
-        for (const [at, share] of incoming.get(svc.name) ?? []) {
-          const from = index.cluster(at);
-          for (const name of svc.calls) {
-            const callee = services.get(name);
-            if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
-            hops.push(makeHop(svc.name, name, from, callee.locality, share, routing.targets(callee, from.region)));
+        const calls = incoming.get(svc.name);
+        for (const r of calls?.regions ?? []) {
+          const from = index.cluster(r.at);
+          const share = calls!.shares[r.number]!;
+          for (const callee of callees.get(svc.name)!) {
+            hops.push(makeHop(svc.name, callee.name, from, callee.locality, share, routing.targets(callee, from.region), summaryOf(callee, from.region)));
             reach(callee, from.region, share);
           }
         }
@@ -382,6 +583,23 @@ export interface PathCost {
   readonly unserved: readonly string[];
 }
 
+/** A call's estimated added latency below it, and the services it leaves unserved. */
+interface Cost {
+  readonly ms: number;
+  readonly unserved: ReadonlySet<string>;
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** `a ∪ b`, reusing either when the other adds nothing (almost always: most calls are served). */
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  if (b.size === 0 || b === a) return a;
+  if (a.size === 0) return b;
+  const both = new Set(a);
+  for (const x of b) both.add(x);
+  return both.size === a.size ? a : both;
+}
+
 /**
  * `requestPaths` reduced to each path's entry, estimated added latency and unserved calls, for
  * large fleets: the calls below a service made from a region cost the same whichever users sent
@@ -397,42 +615,42 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
     const routing = new AppRouting(index, app, options, base?.get(app.name));
     const services = new Map(app.services.map((s) => [s.name, s]));
     const rank = new Map(app.services.map((s, i) => [s.name, i]));
-    const { cycles } = callOrder(app, app.ingress.service);
-    const memo = new Map<string, { ms: number; unserved: Set<string> }>();
-    const hopMs = (svc: AppService, region: string) => routing.targets(svc, region).reduce((sum, t) => sum + t.share * t.rttMs, 0);
+    const { callees } = callOrder(app, app.ingress.service);
+    // Service → region number → cost below a call made from there.
+    const memo = new Map(app.services.map((svc) => [svc.name, new Array<Cost | undefined>(index.byRegion.size)]));
     /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
-    const callCost = (svc: AppService, region: string): { ms: number; unserved: Set<string> } => {
-      if (routing.targets(svc, region).length === 0) return { ms: 0, unserved: new Set([svc.name]) };
-      let ms = hopMs(svc, region);
-      const unserved = new Set<string>();
+    const callCost = (svc: AppService, region: string): Cost => {
+      if (!routing.serves(svc, region)) return { ms: 0, unserved: new Set([svc.name]) };
+      let ms = routing.hopMs(svc, region);
+      let unserved = NOTHING;
       for (const r of routing.regionsServing(svc, region)) {
-        const below = subtree(svc, index.cluster(r.at).region);
+        const below = subtree(svc, r.region, r.number);
         ms += r.share * below.ms;
-        for (const name of below.unserved) unserved.add(name);
+        unserved = union(unserved, below.unserved);
       }
       return { ms, unserved };
     };
-    const subtree = (svc: AppService, region: string): { ms: number; unserved: Set<string> } => {
-      const key = `${svc.name}|${region}`;
-      let cost = memo.get(key);
+    const subtree = (svc: AppService, region: string, number: number): Cost => {
+      const costs = memo.get(svc.name)!;
+      let cost = costs[number];
       if (!cost) {
-        cost = { ms: 0, unserved: new Set() };
-        for (const name of svc.calls) {
-          const callee = services.get(name);
-          if (!callee || cycles.has(`${svc.name}|${name}`)) continue;
+        let ms = 0;
+        let unserved = NOTHING;
+        for (const callee of callees.get(svc.name)!) {
           const call = callCost(callee, region);
-          cost.ms += call.ms;
-          for (const n of call.unserved) cost.unserved.add(n);
+          ms += call.ms;
+          unserved = union(unserved, call.unserved);
         }
-        memo.set(key, cost);
+        cost = { ms, unserved };
+        costs[number] = cost;
       }
       return cost;
     };
     const root = services.get(app.ingress.service);
     for (const near of index.representatives()) {
-      const entry = entryFor(fleet, near, options);
+      const entry = entryOf(index, near, options.down);
       if (!entry) continue;
-      const call = root ? callCost(root, entry.region) : { ms: 0, unserved: new Set<string>() };
+      const call = root ? callCost(root, entry.region) : { ms: 0, unserved: NOTHING };
       out.push({
         app: app.name,
         users: near.name,

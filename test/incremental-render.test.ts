@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
+import { DETAIL_UP_TO_CLUSTERS } from '../clusters/overview.ts';
 import { OWN_CLUSTER_FIELDS } from '../clusters/render-key.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
@@ -109,28 +110,57 @@ const EDITS: Edit[] = [
   (doc, pick) => { const id = pick(['mesh1', 'mesh2']); doc.setIn(['mesh', 'id'], id); return `mesh id ${id}`; },
 ];
 
+/**
+ * Applies `steps` edits picked from `edits` (PRNG seeded with `seed`) to the fleet file `file`,
+ * whose YAML is `doc`; after each, renders incrementally from the last render and in full, and
+ * checks they are equal, FLEET.md included. Returns in how many steps some cluster was reused.
+ */
+function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits: readonly Edit[], seed: number, steps: number): number {
+  const rand = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  writeFileSync(file, doc.toString());
+  let previous = renderFleet(loadFleet(file), { incremental: { salt: SALT } });
+  let reusedSome = 0;
+  for (let step = 0; step < steps; step++) {
+    const what = pick(edits)(doc, pick);
+    writeFileSync(file, doc.toString());
+    const fleet = loadFleet(file);
+    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters } });
+    const full = renderFleet(fleet);
+    assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
+    assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
+    assert.deepEqual([...incremental.objects], [...full.objects]);
+    if (incremental.reused.length > 0) reusedSome++;
+    previous = incremental;
+  }
+  return reusedSome;
+}
+
 describe('incremental renders equal full renders', () => {
   test('random edit sequences of the three-regions fleet (seeded)', () => {
-    const seed = 20261127;
-    const rand = random(seed);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-    const dir = tempDir();
-    const file = join(dir, 'fleet.yaml');
+    const file = join(tempDir(), 'fleet.yaml');
     const doc = parseDocument(readText(THREE_REGIONS).replace('definition: ../apps/', `definition: ${ROOT}config/apps/`));
-    let previous = renderFleet(loadFleet((writeFileSync(file, doc.toString()), file)), { incremental: { salt: SALT } });
-    let reusedSome = 0;
-    for (let step = 0; step < 40; step++) {
-      const what = pick(EDITS)(doc, pick);
-      writeFileSync(file, doc.toString());
-      const fleet = loadFleet(file);
-      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters } });
-      const full = renderFleet(fleet);
-      assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
-      assert.deepEqual([...incremental.objects], [...full.objects]);
-      if (incremental.reused.length > 0) reusedSome++;
-      previous = incremental;
-    }
+    const reusedSome = replayEdits(file, doc, EDITS, 20261127, 40);
     assert.ok(reusedSome >= 10, `incremental renders reused clusters in ${reusedSome} of 40 steps`);
+  });
+
+  test('random placement edits of a fleet above the detail limit, FLEET.md included (seeded)', () => {
+    // Above DETAIL_UP_TO_CLUSTERS, FLEET.md's routing figures come from pathCosts and the
+    // region-down routings derived from the every-region-up one (clusters/routing.ts).
+    const size = { clusters: DETAIL_UP_TO_CLUSTERS + 1, services: 4 };
+    const file = writeSyntheticFleet(tempDir(), size);
+    const doc = parseDocument(readText(file));
+    const clusters = (doc.toJS() as { clusters: { name: string }[] }).clusters.map((c) => c.name);
+    const placement = ['apps', 'shop', 'placement'];
+    /** Workloads placed in `cluster` now, from the edited document. */
+    const placed = (d: ReturnType<typeof parseDocument>, cluster: string): string[] => Object.keys((d.toJS() as { apps: { shop: { placement: Record<string, object> } } }).apps.shop.placement[cluster] ?? {});
+    const locality: Edit = (d, p) => { const s = p(['svc-00', 'svc-02', 'svc-03']); d.setIn(['apps', 'shop', 'traffic', s], { locality: p(['spread', 'prefer-local']) }); return `locality of ${s}`; };
+    const edits: Edit[] = [
+      (d, p) => { const c = p(clusters); const w = p(placed(d, c)); d.setIn([...placement, c, w], { replicas: p([1, 3, 5]) }); return `scale ${w} in ${c}`; },
+      (d, p) => { const c = p(clusters); const ws = placed(d, c); if (ws.length < 2) return locality(d, p); const w = p(ws); d.deleteIn([...placement, c, w]); return `remove ${w} from ${c}`; },
+      locality,
+    ];
+    replayEdits(file, doc, edits, 20261128, 5);
   });
 
   test('nothing changed: every cluster reused; another salt (new code): none', () => {

@@ -33,3 +33,28 @@ describe('pathCosts equals requestPaths', () => {
     });
   }
 });
+
+describe('region-down routings derived from the every-region-up one', () => {
+  // A fleet of more regions than the detail limit, thinned at random so that services run in some
+  // regions only (failover to another region, or to every cluster), routed versions vanish from
+  // regions, and replicas differ: every way a call's targets can change with a region down.
+  const base = loadFleet(writeSyntheticFleet(join(tempDir(), 'fleet'), { clusters: 16, services: 7 }));
+  for (const seed of [1, 2, 3]) {
+    test(`synthetic 16x7 thinned (scramble ${seed}): the same costs as routing each region down on its own`, () => {
+      // A fixed scramble of each placement's position: about 45% kept, a third of those rescaled.
+      const mix = (i: number) => ((i + 1) * 2654435761 * seed) % 997 / 997;
+      const apps = base.apps.map((a) => ({
+        ...a,
+        placements: a.placements.filter((_, i) => mix(i) < 0.45).map((p, i) => (mix(i + 5000) < 0.3 ? { ...p, replicas: 1 + (i % 4), autoscaling: undefined } : p)),
+      }));
+      const fleet = { ...base, apps };
+      const shared = regionDownCosts(fleet);
+      for (const down of new FleetIndex(fleet).byRegion.keys()) {
+        const own = pathCosts(fleet, { down });
+        assert.deepEqual(shared.get(down), own, `down ${down}`);
+        const byPath = requestPaths(fleet, { down });
+        own.forEach((c, i) => assert.ok(Math.abs(c.addedMs - byPath[i]!.addedMs) < 1e-6, `${c.users}, down ${down}`));
+      }
+    });
+  }
+});
