@@ -1,13 +1,13 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { tempDir } from './temp-dir.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
@@ -57,19 +57,7 @@ export function mustFind(objects: K8sObject[], kind: string, name: string, names
   return obj;
 }
 
-const tempDirs: string[] = [];
-// Each test file runs in its own process (node --test): its folders go when it ends, whatever
-// the outcome, so a run leaves nothing in /tmp.
-process.on('exit', () => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh folder under the system temp folder, removed when the test process exits. */
-export function tempDir(prefix = 'meshfleet-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** Writes a fixture file into a fresh temp dir and returns its path. */
 export function writeFixture(name: string, content: string, dir = tempDir()): string {
@@ -80,8 +68,9 @@ export function writeFixture(name: string, content: string, dir = tempDir()): st
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
 
-/** True when kubectl (with its built-in kustomize) can run here. */
-export const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+let kubectlFound: boolean | undefined;
+/** True when kubectl (with its built-in kustomize) can run here (asked once per process). */
+export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0);
 
 /** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
 export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
