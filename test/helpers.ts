@@ -1,5 +1,5 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,10 +76,27 @@ export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', 
 /** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
 export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
 
-/** Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`; returns exit code and output. */
-export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, encoding: 'utf8', env });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+/** What a command run printed, and its exit code. */
+export interface CommandRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`. Asynchronous, so the
+ * tests of a suite with `{ concurrency: true }` run their commands side by side.
+ */
+export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** Runs `npm run synth` as a user would; returns exit code and output. */

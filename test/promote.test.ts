@@ -346,9 +346,9 @@ describe('--status and --help', () => {
     ]);
   });
 
-  test('--help documents every option', () => {
+  test('--help documents every option', async () => {
     for (const name of Object.keys(OPTIONS)) assert.match(USAGE, new RegExp(`--${name}\\b`), name);
-    const run = runCommand('promote', ['--help']);
+    const run = await runCommand('promote', ['--help']);
     assert.equal(run.status, 0);
     assert.equal(run.stdout, `${USAGE}\n`);
   });
