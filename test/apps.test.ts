@@ -14,7 +14,7 @@ import { ServiceTraffic } from '../charts/apps/service-traffic.ts';
 import { loadFleet } from '../config/load.ts';
 import { configClusters, type Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
-import { DEFAULT_FLEET, ROOT, find, hasKubectl, kustomizeBuild, mustFind, objectsOf, render, tempDir, type K8sObject } from './helpers.ts';
+import { DEFAULT_FLEET, ROOT, find, hasKubectl, kustomizeBuildAll, mustFind, objectsOf, render, tempDir, type K8sObject } from './helpers.ts';
 
 /** cdk8s's Testing.chart(), with its output folder one of ours (Testing.app() leaves one in /tmp per call). */
 const testChart = (id = 'test'): Chart => new Chart(Testing.app({ outdir: tempDir() }), id);
@@ -325,8 +325,9 @@ test('global-frontends: productpage in both clusters, Services for its calls, in
   }
 });
 
-test('the apps folders of the examples and fixtures build with kubectl kustomize', (t) => {
+test('the apps folders of the examples and fixtures build with kubectl kustomize', async (t) => {
   if (!hasKubectl()) return t.skip('kubectl not available');
+  const apps: { label: string; dir: string }[] = [];
   for (const file of [GLOBAL_FRONTENDS, fixture('overrides-fleet.yaml'), fixture('one-region-fleet.yaml'), fixture('config-only-primary-fleet.yaml')]) {
     const dir = tempDir();
     const { fleet, rendered } = render(file);
@@ -334,11 +335,10 @@ test('the apps folders of the examples and fixtures build with kubectl kustomize
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);
     }
-    for (const c of fleet.clusters) {
-      const built = kustomizeBuild(join(dir, 'clusters', c.name, 'apps'));
-      assert.ok(built.includes('kind: Namespace'), `${relative(ROOT, file)} ${c.name}`);
-    }
+    for (const c of fleet.clusters) apps.push({ label: `${relative(ROOT, file)} ${c.name}`, dir: join(dir, 'clusters', c.name, 'apps') });
   }
+  const built = await kustomizeBuildAll(apps.map((a) => a.dir));
+  apps.forEach((a, i) => assert.ok(built[i]!.includes('kind: Namespace'), a.label));
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadFleetWithWarnings } from '../config/load.ts';
 import { ConfigError, formatProblem, type Problem } from '../config/problems.ts';
-import { ROOT, readText, runCommand, runSynth, tempDir } from './helpers.ts';
+import { ROOT, readText, runCommand, runSynth, tempDir, type CommandRun } from './helpers.ts';
 
 const BASE = readText(join(ROOT, 'test/fixtures/base-fleet.yaml'));
 const MINI_APP = readText(join(ROOT, 'test/fixtures/apps/mini-app.yaml'));
@@ -100,12 +100,12 @@ describe('warnings: settings accepted but without effect', () => {
     assert.deepEqual(outcome(FLEET, app), { errors: [], warnings: [] });
   });
 
-  test('synth prints warnings on stderr and succeeds; check counts them', () => {
+  test('synth prints warnings on stderr and succeeds; check counts them', async () => {
     const dir = folder({ 'fleet.yaml': edit(FLEET, '    primary: alpha\n', '    primary: alpha\n    eastWestAddress: 10.20.15.250\n'), 'app.yaml': MINI_APP });
     const warning = 'fleet.yaml:17:22 clusters[1].eastWestAddress: warning: unused (got 10.20.15.250, expected no eastWestAddress: beta runs no east-west gateway; only a primary serving remotes, or every cluster of a multi-network mesh, runs one)\n';
-    const synth = runSynth(['--config', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
+    const synth = await runSynth(['--config', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
     assert.deepEqual({ status: synth.status, stderr: synth.stderr }, { status: 0, stderr: warning });
-    const check = spawnCheck(['--config', 'fleet.yaml'], dir);
+    const check = await spawnCheck(['--config', 'fleet.yaml'], dir);
     assert.equal(check.status, 0);
     assert.equal(check.stderr, warning);
     assert.match(check.stdout, /: 0 errors, 1 warning\n$/);
@@ -276,7 +276,7 @@ describe('misleading messages, said plainly', () => {
 // where a gateway runs, service names that look like policy names without colliding, nested mount
 // paths, the longest annotation key (253-character prefix, 63-character name) and exactly 256 KiB
 // of annotations, punycode and * hosts.
-test('configs at the edge of each new rule load and render (synth into a temporary folder)', () => {
+test('configs at the edge of each new rule load and render (synth into a temporary folder)', async () => {
   const name40 = 'b'.repeat(40);
   const fleet = edit(edit(edit(FLEET, 'name: beta', `name: ${name40}`), 'name: vpc', `name: ${'v'.repeat(40)}`), 'primary: alpha', 'primary: alpha\n    ingress: true\n    gateways: { ingress: { maxReplicas: 2 } }')
     .replace('alpha: { web-v1: {}, api-v1: {}, db-v1: {} }', `alpha: { web-v1: {}, api-v1: {}, db-v1: {} }\n      ${name40}: { web-v1: {}, x-v1: {}, x-from-y-v1: {}, y-from-z-v1: {}, z-v1: {}, w-v1: {} }`);
@@ -295,11 +295,11 @@ workloads:
   'db-v1: { service: db,', `db-v1: { podAnnotations: { ${'p'.repeat(63)}.${'q'.repeat(189)}/${'n'.repeat(63)}: x, big: ${'x'.repeat(256 * 1024 - (317 + 1) - 3)} }, service: db,`);
   const dir = folder({ 'fleet.yaml': fleet, 'app.yaml': app });
   assert.deepEqual(outcomeIn(dir), { errors: [], warnings: [] });
-  const synth = runSynth(['--config', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
+  const synth = await runSynth(['--config', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
   assert.deepEqual({ status: synth.status, stderr: synth.stderr }, { status: 0, stderr: '' });
 });
 
 /** Runs `npm run check` as a user would, in `cwd`. */
-function spawnCheck(args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
+function spawnCheck(args: string[], cwd: string): Promise<CommandRun> {
   return runCommand('check', args, cwd);
 }

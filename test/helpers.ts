@@ -1,13 +1,14 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { tempDir } from './temp-dir.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
@@ -57,19 +58,7 @@ export function mustFind(objects: K8sObject[], kind: string, name: string, names
   return obj;
 }
 
-const tempDirs: string[] = [];
-// Each test file runs in its own process (node --test): its folders go when it ends, whatever
-// the outcome, so a run leaves nothing in /tmp.
-process.on('exit', () => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh folder under the system temp folder, removed when the test process exits. */
-export function tempDir(prefix = 'meshfleet-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** Writes a fixture file into a fresh temp dir and returns its path. */
 export function writeFixture(name: string, content: string, dir = tempDir()): string {
@@ -80,21 +69,54 @@ export function writeFixture(name: string, content: string, dir = tempDir()): st
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
 
-/** True when kubectl (with its built-in kustomize) can run here. */
-export const hasKubectl = (): boolean => spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+let kubectlFound: boolean | undefined;
+/** True when kubectl (with its built-in kustomize) can run here (asked once per process). */
+export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0);
 
 /** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
 export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
 
-/** Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`; returns exit code and output. */
-export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, encoding: 'utf8', env });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+/** What a command run printed, and its exit code. */
+export interface CommandRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`. Asynchronous, so the
+ * tests of a suite with `{ concurrency: true }` run their commands side by side.
+ */
+export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** Runs `npm run synth` as a user would; returns exit code and output. */
 export const runSynth = (args: string[], cwd = ROOT) => runCommand('synth', args, cwd);
 
-export function kustomizeBuild(dir: string): string {
-  return execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const execFileAsync = promisify(execFile);
+
+/**
+ * `kubectl kustomize DIR` for each of `dirs`, a few at a time (each is a process of its own that
+ * mostly starts up); the outputs in the order of `dirs`. Rejects with the first build that fails.
+ */
+export async function kustomizeBuildAll(dirs: readonly string[], atOnce = 4): Promise<string[]> {
+  const out: string[] = new Array(dirs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < dirs.length) {
+      const i = next++;
+      out[i] = (await execFileAsync('kubectl', ['kustomize', dirs[i]!], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, dirs.length) }, worker));
+  return out;
 }

@@ -5,14 +5,14 @@
  * canary [saopaulo] on main (bake 30m) → americas [virginia] (bake 1h) → europe [frankfurt].
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { HISTORY_BRANCH, parseMove } from '../scripts/promote/history.ts';
 import { OPTIONS, promoteMain, USAGE } from '../scripts/promote/main.ts';
 import { FAKE_BIN, readCalls, callLine } from './fake-bin/harness.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT, runCommand, tempDir } from './helpers.ts';
 
 const FLEET = join(ROOT, 'config/examples/waves.yaml');
 const CONTEXT = {
@@ -346,9 +346,9 @@ describe('--status and --help', () => {
     ]);
   });
 
-  test('--help documents every option', () => {
+  test('--help documents every option', async () => {
     for (const name of Object.keys(OPTIONS)) assert.match(USAGE, new RegExp(`--${name}\\b`), name);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/promote.ts'), '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const run = await runCommand('promote', ['--help']);
     assert.equal(run.status, 0);
     assert.equal(run.stdout, `${USAGE}\n`);
   });

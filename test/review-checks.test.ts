@@ -171,7 +171,7 @@ describe('each check fires on an input made to trip it', () => {
     assert.ok(elsewhere.length > 0 && elsewhere.every((f) => f.message.endsWith('is not inside ./deploy/, where meshfleet renders this cluster')));
   });
 
-  test('ingress-endpoints: productpage scaled to 0 (config fixture no-frontend.yaml)', () => {
+  test('ingress-endpoints: productpage scaled to 0 (config fixture no-frontend.yaml)', async () => {
     const model = loadFleet(join(FIXTURES, 'no-frontend.yaml'));
     assert.deepEqual(runChecks(model, renderFleet(model).files).map(formatFinding), [
       `error frankfurt/VirtualService/bookinfo/bookinfo: the ingress gateways in frankfurt route to productpage.bookinfo, which has no running pod in any cluster; users get 503 no healthy upstream (fix: place a productpage workload with at least one replica in some cluster: apps.bookinfo.placement in ${model.file})`,
@@ -179,14 +179,14 @@ describe('each check fires on an input made to trip it', () => {
     assert.deepEqual(run(checkIngressEndpoints, fleet, files), []);
   });
 
-  test('callee-endpoints and ingress-endpoints count an autoscaled Deployment as running', () => {
+  test('callee-endpoints and ingress-endpoints count an autoscaled Deployment as running', async () => {
     const model = loadFleet(join(FIXTURES, 'no-frontend.yaml'));
     const autoscaled = { ...model, apps: model.apps.map((a) => ({ ...a, placements: a.placements.map((p) => (p.workload.name === 'productpage-v1' ? { ...p, replicas: undefined, autoscaling: { min: 1, max: 3, targetCpu: 80 } } : p)) })) };
     const source = renderFleet(autoscaled).files;
     assert.deepEqual([...run(checkIngressEndpoints, autoscaled, source), ...run(checkCalleeEndpoints, autoscaled, source)], []);
   });
 
-  test('dist-fresh: changed, missing and foreign files', () => {
+  test('dist-fresh: changed, missing and foreign files', async () => {
     const onDisk = new Map(files);
     onDisk.set('clusters/frankfurt/apps.yaml', 'edited by hand\n');
     onDisk.delete('FLEET.md');
@@ -202,42 +202,42 @@ describe('each check fires on an input made to trip it', () => {
 
 const runCheck = (args: string[], cwd = ROOT) => runCommand('check', args, cwd);
 
-describe('check CLI', () => {
-  test('--help lists every check', () => {
-    const r = runCheck(['--help']);
+describe('check CLI', { concurrency: true }, () => {
+  test('--help lists every check', async () => {
+    const r = await runCheck(['--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^Usage: npm run check -- \[--config FILE\] \[--dist DIR\]/);
     for (const check of [...CHECKS.map((c) => c.id), 'dist-fresh']) assert.match(r.stdout, new RegExp(`\n  ${check} `));
   });
 
-  test('a fresh dist: no finding, exit 0; a stale one: exit 1 naming the file', () => {
+  test('a fresh dist: no finding, exit 0; a stale one: exit 1 naming the file', async () => {
     const out = join(tempDir(), 'dist');
-    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
-    const fresh = runCheck(['--config', DEFAULT_FLEET, '--dist', out]);
+    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q'])).status, 0);
+    const fresh = await runCheck(['--config', DEFAULT_FLEET, '--dist', out]);
     assert.equal(fresh.status, 0, fresh.stdout + fresh.stderr);
     assert.match(fresh.stdout, /^check: .*fleet\.yaml, 2 clusters, \d+ objects, \d+ checks \+ .*dist freshness: 0 errors, 0 warnings\n$/);
     const file = join(out, 'clusters/saopaulo/apps.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('interval: 10m', 'interval: 1m'));
-    const stale = runCheck(['--config', DEFAULT_FLEET, '--dist', out]);
+    const stale = await runCheck(['--config', DEFAULT_FLEET, '--dist', out]);
     assert.equal(stale.status, 1);
     assert.match(stale.stdout, /^error .*dist\/clusters\/saopaulo\/apps\.yaml: stale: differs from a fresh render of .*fleet\.yaml \(fix: run npm run synth and commit .*dist\/\)\n/);
     assert.match(stale.stdout, /: 1 error, 0 warnings\n$/);
   });
 
-  test('a config that trips a check: exit 1, one line per finding, then the summary', () => {
-    const r = runCheck(['--config', 'test/fixtures/review/no-frontend.yaml']);
+  test('a config that trips a check: exit 1, one line per finding, then the summary', async () => {
+    const r = await runCheck(['--config', 'test/fixtures/review/no-frontend.yaml']);
     assert.equal(r.status, 1);
     assert.equal(r.stdout.split('\n').length, 3);
     assert.match(r.stdout, /^error frankfurt\/VirtualService\/bookinfo\/bookinfo: the ingress gateways in frankfurt route to productpage\.bookinfo/);
     assert.match(r.stdout, /\ncheck: test\/fixtures\/review\/no-frontend\.yaml, 2 clusters, \d+ objects, \d+ checks: 1 error, 0 warnings\n$/);
   });
 
-  test('invalid config: exit 1 with the loader\'s problem lines; a missing --dist: exit 2', () => {
+  test('invalid config: exit 1 with the loader\'s problem lines; a missing --dist: exit 2', async () => {
     const bad = join(tempDir(), 'fleet.yaml');
     writeFileSync(bad, readFileSync(DEFAULT_FLEET, 'utf8').replace('role: remote', 'role: satellite'));
-    const r = runCheck(['--config', bad]);
+    const r = await runCheck(['--config', bad]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /fleet\.yaml:\d+:\d+ clusters\[1\]\.role: invalid value \(got "satellite", expected primary or remote\)\n/);
-    assert.equal(runCheck(['--dist', join(tempDir(), 'nope')]).status, 2);
+    assert.equal((await runCheck(['--dist', join(tempDir(), 'nope')])).status, 2);
   });
 });

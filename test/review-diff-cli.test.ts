@@ -34,14 +34,14 @@ const edit = (file: string, from: string, to: string) => {
   writeFileSync(file, text.replace(from, to));
 };
 
-describe('diff CLI', () => {
+describe('diff CLI', { concurrency: true }, () => {
   let repo = '';
   before(() => {
     repo = fleetRepo();
   });
 
-  test('--help says what is compared, that code comes from the working tree, and the exit codes', () => {
-    const r = runDiff(['--help'], ROOT);
+  test('--help says what is compared, that code comes from the working tree, and the exit codes', async () => {
+    const r = await runDiff(['--help'], ROOT);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^Usage: npm run diff -- \[--base REF\] \[--format text\|markdown\] \[--config FILE\] \[--report-url URL\]/);
     assert.match(r.stdout, /-r, --report-url URL/);
@@ -49,60 +49,60 @@ describe('diff CLI', () => {
     assert.match(r.stdout, /Exit codes: 0 no change, 1 changes, 2 error/);
   });
 
-  test('no change: exit 0, every cluster on the "unchanged" line', () => {
-    const r = runDiff([], repo);
+  test('no change: exit 0, every cluster on the "unchanged" line', async () => {
+    const r = await runDiff([], repo);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'meshfleet diff: HEAD → working tree (config/fleet.yaml)\nunchanged: frankfurt, saopaulo\nno change\n');
   });
 
-  test('a change: exit 1, per-cluster summary and the changed fields; markdown starts with the marker', () => {
+  test('a change: exit 1, per-cluster summary and the changed fields; markdown starts with the marker', async () => {
     const changed = fleetRepo();
     edit(join(changed, 'config/fleet.yaml'), '        reviews-v3: {}', '        reviews-v3: { replicas: 3 }');
-    const text = runDiff(['--base', 'HEAD'], changed);
+    const text = await runDiff(['--base', 'HEAD'], changed);
     assert.equal(text.status, 1, text.stderr);
     assert.match(text.stdout, /\nsaopaulo: 1 added, 1 changed, 0 removed\nunchanged: frankfurt\noverview: FLEET.md changed\n/);
     assert.match(text.stdout, /\n {4}~ Deployment bookinfo\/reviews-v3\n {8}spec\.replicas: 1 → 3\n/);
-    const md = runDiff(['--format', 'markdown'], changed);
+    const md = await runDiff(['--format', 'markdown'], changed);
     assert.equal(md.status, 1);
     assert.ok(md.stdout.startsWith(`${COMMENT_MARKER}\n`));
     assert.match(md.stdout, /\n\*\*saopaulo\*\*\n\n```diff\n@@ apps @@\n~ Deployment bookinfo\/reviews-v3\n/);
-    const cut = runDiff(['--format', 'markdown', '--report-url', 'https://example.com/run/1'], changed);
+    const cut = await runDiff(['--format', 'markdown', '--report-url', 'https://example.com/run/1'], changed);
     assert.equal(cut.status, 1);
     assert.equal(cut.stdout, md.stdout, 'a comment that fits needs no pointer');
   });
 
-  test('an unknown revision: exit 2 and says which', () => {
-    const r = runDiff(['--base', 'no-such-branch'], repo);
+  test('an unknown revision: exit 2 and says which', async () => {
+    const r = await runDiff(['--base', 'no-such-branch'], repo);
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'error: unknown revision "no-such-branch" (expected a commit, branch or tag, e.g. HEAD or origin/main)\n');
   });
 
-  test('invalid config in the revision: exit 2, problems as the loader formats them, named REF:path', () => {
+  test('invalid config in the revision: exit 2, problems as the loader formats them, named REF:path', async () => {
     const bad = fleetRepo();
     const fleet = join(bad, 'config/fleet.yaml');
     const good = readFileSync(fleet, 'utf8');
     edit(fleet, 'role: remote', 'role: satellite');
     git(bad, 'commit', '-qam', 'broken');
     writeFileSync(fleet, good);
-    const r = runDiff(['--base', 'HEAD'], bad);
+    const r = await runDiff(['--base', 'HEAD'], bad);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^HEAD:config\/fleet\.yaml:\d+:\d+ clusters\[1\]\.role: invalid value \(got "satellite", expected primary or remote\)\n/);
     assert.match(r.stderr, /\n1 problem in the config of HEAD; nothing to compare\.\n$/);
-    assert.equal(runDiff(['--base', 'HEAD~1'], bad).status, 0, 'the commit before is fine');
+    assert.equal((await runDiff(['--base', 'HEAD~1'], bad)).status, 0, 'the commit before is fine');
   });
 
-  test('invalid config in the working tree: exit 2', () => {
+  test('invalid config in the working tree: exit 2', async () => {
     const bad = fleetRepo();
     edit(join(bad, 'config/fleet.yaml'), 'role: remote', 'role: satellite');
-    const r = runDiff([], bad);
+    const r = await runDiff([], bad);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^config\/fleet\.yaml:\d+:\d+ clusters\[1\]\.role: invalid value/);
     assert.match(r.stderr, /in the config of the working tree; nothing to compare\.\n$/);
   });
 
-  test('a fleet file that does not exist in the revision: everything is added', () => {
-    const r = runDiff(['--config', 'config/new-fleet.yaml'], (() => {
+  test('a fleet file that does not exist in the revision: everything is added', async () => {
+    const r = await runDiff(['--config', 'config/new-fleet.yaml'], (() => {
       const dir = fleetRepo();
       copyFileSync(join(dir, 'config/fleet.yaml'), join(dir, 'config/new-fleet.yaml'));
       return dir;
@@ -111,14 +111,14 @@ describe('diff CLI', () => {
     assert.match(r.stdout, /\nfrankfurt \(new cluster\): \d+ added, 0 changed, 0 removed\nsaopaulo \(new cluster\): \d+ added, 0 changed, 0 removed\n/);
   });
 
-  test('bad usage and no git repository: exit 2', () => {
-    const format = runDiff(['--format', 'html'], repo);
+  test('bad usage and no git repository: exit 2', async () => {
+    const format = await runDiff(['--format', 'html'], repo);
     assert.equal(format.status, 2);
     assert.match(format.stderr, /^--format must be text or markdown \(got "html"\)/);
-    assert.equal(runDiff(['--bsae', 'HEAD'], repo).status, 2);
+    assert.equal((await runDiff(['--bsae', 'HEAD'], repo)).status, 2);
     const outside = tempDir();
     copyFileSync(DEFAULT_FLEET, join(outside, 'fleet.yaml'));
-    const r = runDiff(['--config', 'fleet.yaml'], outside);
+    const r = await runDiff(['--config', 'fleet.yaml'], outside);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /is not inside a git work tree/);
   });

@@ -12,66 +12,66 @@ import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir } from './helpers
 
 const snapshot = (dir: string) => new Map([...listFiles(dir)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
 
-describe('synth CLI', () => {
-  test('--help documents the options and exits 0', () => {
-    const r = runSynth(['--help']);
+describe('synth CLI', { concurrency: true }, () => {
+  test('--help documents the options and exits 0', async () => {
+    const r = await runSynth(['--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^Usage: npm run synth -- \[--config FILE\] \[--out DIR\] \[--full\] \[--quiet\]/);
     for (const flag of ['--config', '--out', '--full', '--quiet', '--help']) assert.ok(r.stdout.includes(flag), flag);
   });
 
-  test('an unknown option is a usage error (exit 2)', () => {
-    const r = runSynth(['--outt', 'x']);
+  test('an unknown option is a usage error (exit 2)', async () => {
+    const r = await runSynth(['--outt', 'x']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /Unknown option '--outt'/);
   });
 
-  test('renders, then a re-run rewrites nothing and keeps every file as it was', () => {
+  test('renders, then a re-run rewrites nothing and keeps every file as it was', async () => {
     const out = join(tempDir(), 'dist');
-    const first = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    const first = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^synth: 2 clusters, \d+ objects \(frankfurt \d+, saopaulo \d+\), \d+ files → /);
     assert.match(first.stdout, /\n {2}\+ FLEET\.md\n/, 'new files are marked +');
     const before = snapshot(out);
-    const second = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    const second = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(second.status, 0);
     assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(0 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
     assert.deepEqual(snapshot(out), before, 'same bytes, inodes and mtimes');
   });
 
-  test('incremental: a cluster whose inputs did not change is not rendered again; --full renders all; same bytes either way', () => {
+  test('incremental: a cluster whose inputs did not change is not rendered again; --full renders all; same bytes either way', async () => {
     const dir = tempDir();
     const out = join(dir, 'dist');
     const config = join(dir, 'fleet.yaml');
     const text = readFileSync(DEFAULT_FLEET, 'utf8').replace('definition: apps/', `definition: ${ROOT}config/apps/`);
     writeFileSync(config, text);
-    assert.equal(runSynth(['--config', config, '--out', out, '-q']).status, 0);
+    assert.equal((await runSynth(['--config', config, '--out', out, '-q'])).status, 0);
     // saopaulo's node pool grows: its own input only (and nothing it renders), so frankfurt is reused.
     writeFileSync(config, text.replace('maxNodes: 3, spot: true', 'maxNodes: 5, spot: true'));
-    const pool = runSynth(['--config', config, '--out', out]);
+    const pool = await runSynth(['--config', config, '--out', out]);
     assert.equal(pool.status, 0, pool.stderr);
     assert.match(pool.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(1 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
     // reviews-v3 scaled to 2 in saopaulo: its workloads change, and frankfurt, the config cluster,
     // reads every placement (failover, subsets), so it is rendered again too (its files stay).
     writeFileSync(config, text.replace('maxNodes: 3, spot: true', 'maxNodes: 5, spot: true').replace('        reviews-v3: {}', '        reviews-v3: { replicas: 2 }'));
-    const edited = runSynth(['--config', config, '--out', out]);
+    const edited = await runSynth(['--config', config, '--out', out]);
     assert.equal(edited.status, 0, edited.stderr);
     assert.match(edited.stdout, /\(2 of 2 clusters rendered, the rest unchanged since the last synth\)\n {2}~ FLEET\.md\n {2}~ clusters\/saopaulo\/apps\/bookinfo-workloads\.yaml\n$/);
     const bytes = (d: string) => new Map([...listFiles(d)].map(([rel, abs]) => [rel, readFileSync(abs, 'utf8')]));
     const fullOut = join(dir, 'full');
-    const full = runSynth(['--config', config, '--out', fullOut, '--full']);
+    const full = await runSynth(['--config', config, '--out', fullOut, '--full']);
     assert.match(full.stdout, /\(2 of 2 clusters rendered/);
     assert.deepEqual(bytes(fullOut), bytes(out), 'byte-identical to a full render');
   });
 
-  test('stale files are removed, hand edits overwritten', () => {
+  test('stale files are removed, hand edits overwritten', async () => {
     const out = join(tempDir(), 'dist');
-    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
+    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q'])).status, 0);
     mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
     // What an earlier synth wrote for a cluster since removed from the config.
     writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), readFileSync(join(out, 'clusters/saopaulo/kustomization.yaml'), 'utf8'));
     writeFileSync(join(out, 'FLEET.md'), 'edited by hand');
-    const r = runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    const r = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /1 written, \d+ unchanged, 1 removed/);
     assert.ok(r.stdout.includes('  ~ FLEET.md\n'), 'changed files are marked ~');
@@ -79,14 +79,14 @@ describe('synth CLI', () => {
     assert.equal(existsSync(join(out, 'clusters/oldcluster')), false);
   });
 
-  test('invalid config: one line per problem, exit 1, output left byte-for-byte as it was', () => {
+  test('invalid config: one line per problem, exit 1, output left byte-for-byte as it was', async () => {
     const dir = tempDir();
     const out = join(dir, 'dist');
-    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q']).status, 0);
+    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q'])).status, 0);
     const before = snapshot(out);
     const bad = join(dir, 'fleet.yaml');
     writeFileSync(bad, readFileSync(DEFAULT_FLEET, 'utf8').replace('role: remote', 'role: satellite').replace('project: meshfleet-demo', 'project: X').replace('definition: apps/', `definition: ${ROOT}config/apps/`));
-    const r = runSynth(['--config', bad, '--out', out], dir);
+    const r = await runSynth(['--config', bad, '--out', out], dir);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     const lines = r.stderr.trimEnd().split('\n');
@@ -108,10 +108,10 @@ describe('synth CLI', () => {
     assert.match(r.stdout, /^synth: 2 clusters/);
   });
 
-  test('refuses to replace a directory it did not write', () => {
+  test('refuses to replace a directory it did not write', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'precious.txt'), 'keep me');
-    const r = runSynth(['--config', DEFAULT_FLEET, '--out', dir]);
+    const r = await runSynth(['--config', DEFAULT_FLEET, '--out', dir]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^error: refusing to replace .*: it holds precious\.txt, which meshfleet did not write/);
     assert.equal(readFileSync(join(dir, 'precious.txt'), 'utf8'), 'keep me');

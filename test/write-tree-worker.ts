@@ -5,7 +5,7 @@
  *     writes trees[(FIRST + i) % trees.length] ROUNDS times; prints {"wrote":N,"busy":N}
  *   node --import tsx test/write-tree-worker.ts OUT TREES.json once INDEX [PAUSE_MS]
  *     prints "writing", waits PAUSE_MS (default 0), writes trees[INDEX] once, prints "done"
- * Any other error is printed and exits 1.
+ * Any other error is printed and exits 1. The test runs it bundled (esbuild, like the CLI).
  */
 import { readFileSync } from 'node:fs';
 import { withSignalsHeld } from '../scripts/lib/signals.ts';

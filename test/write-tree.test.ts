@@ -168,7 +168,7 @@ describe('write: one writer at a time, nothing left behind', () => {
     assert.deepEqual(readdirSync(dir), ['dist']);
   });
 
-  test("the repository's .gitignore keeps writers' side files out of git", () => {
+  test("the repository's .gitignore keeps writers' side files out of git", async () => {
     const pid = deadPid();
     const paths = [`.dist.staging-${pid}/FLEET.md`, `.dist.old-${pid}/FLEET.md`, '.dist.synth-lock', `.dist.synth-lock.${pid}`, '.dist.synth-lock.break'];
     const r = spawnSync('git', ['check-ignore', '--no-index', ...paths], { cwd: ROOT, encoding: 'utf8' });
@@ -178,10 +178,10 @@ describe('write: one writer at a time, nothing left behind', () => {
 });
 
 describe('synth CLI: the write', () => {
-  test('synth into a fresh folder, then again: the second run touches nothing and leaves nothing beside', () => {
+  test('synth into a fresh folder, then again: the second run touches nothing and leaves nothing beside', async () => {
     const dir = tempDir();
-    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', join(dir, 'dist'), '-q']).status, 0);
-    assert.equal(runSynth(['--config', DEFAULT_FLEET, '--out', join(dir, 'dist'), '-q']).status, 0);
+    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', join(dir, 'dist'), '-q'])).status, 0);
+    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', join(dir, 'dist'), '-q'])).status, 0);
     assert.deepEqual(readdirSync(dir), ['dist']);
   });
 });

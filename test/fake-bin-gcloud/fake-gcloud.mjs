@@ -13,19 +13,54 @@
  *   FAKE_GCLOUD_HANG   a regex over "arg arg …": a matching call never answers (a dead endpoint)
  *
  * Calls are serialized with a lock file, so parallel steps see a consistent state.
+ *
+ * `answer(argv, env)` is one call. The `gcloud` beside this file is a bash client that sends its
+ * arguments to a server in the test process (harness.ts) that calls `answer`: a call then costs a
+ * bash start, not a Node start (provisioning runs gcloud dozens of times per test). Run directly,
+ * `node fake-gcloud.mjs ARGS…` answers one call from process.env.
  */
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const argv = process.argv.slice(2);
-const STATE = process.env.FAKE_GCLOUD_STATE;
-if (!STATE) fatal(2, 'fake gcloud: FAKE_GCLOUD_STATE is not set');
+// The call being answered (set by `answer`; one call at a time, synchronously).
+let argv = [];
+let STATE = '';
+let positional = [];
+let flags = {};
+let line = '';
 
-const positional = argv.filter((a) => !a.startsWith('--'));
-const flags = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => {
-  const eq = a.indexOf('=');
-  return eq < 0 ? [a.slice(2), true] : [a.slice(2, eq), a.slice(eq + 1)];
-}));
-const line = argv.join(' ');
+/**
+ * Answers one call: {exit, stdout?, stderr?}, or undefined for a call that never answers
+ * (FAKE_GCLOUD_HANG). `env` holds the FAKE_GCLOUD_* variables.
+ */
+export function answer(args, env) {
+  argv = args;
+  STATE = env.FAKE_GCLOUD_STATE ?? '';
+  if (!STATE) return { exit: 2, stderr: 'fake gcloud: FAKE_GCLOUD_STATE is not set\n' };
+  positional = argv.filter((a) => !a.startsWith('--'));
+  flags = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => {
+    const eq = a.indexOf('=');
+    return eq < 0 ? [a.slice(2), true] : [a.slice(2, eq), a.slice(eq + 1)];
+  }));
+  line = argv.join(' ');
+  if (env.FAKE_GCLOUD_HANG && new RegExp(env.FAKE_GCLOUD_HANG).test(line)) {
+    // A server that takes the connection and never answers: gcloud would wait here.
+    if (env.FAKE_GCLOUD_LOG) appendFileSync(env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: null })}\n`);
+    return undefined;
+  }
+  let result;
+  withLock(() => {
+    const state = readState();
+    if (env.FAKE_GCLOUD_FAIL && new RegExp(env.FAKE_GCLOUD_FAIL).test(line)) {
+      result = { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) fake failure: the test asked this command to fail\n` };
+    } else {
+      result = handle(state);
+      if (result.changed) writeState(state);
+    }
+    if (env.FAKE_GCLOUD_LOG) appendFileSync(env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: result.exit })}\n`);
+  });
+  return result;
+}
 
 
 /** The command's answer: {exit, stdout?, stderr?, changed?}. */
@@ -273,7 +308,7 @@ function withLock(fn) {
       } catch {
         // Released meanwhile.
       }
-      if (tries > 5000) fatal(1, 'fake gcloud: lock timeout');
+      if (tries > 5000) throw new Error('fake gcloud: lock timeout');
       Atomics.wait(pause, 0, 0, 2);
     }
   }
@@ -284,27 +319,12 @@ function withLock(fn) {
   }
 }
 
-function fatal(code, message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-// Last, so every constant above is initialized.
-if (process.env.FAKE_GCLOUD_HANG && new RegExp(process.env.FAKE_GCLOUD_HANG).test(line)) {
-  // A server that takes the connection and never answers: gcloud would wait here.
-  if (process.env.FAKE_GCLOUD_LOG) appendFileSync(process.env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: null })}\n`);
-  setInterval(() => {}, 60_000);
-} else withLock(() => {
-  const state = readState();
-  let result;
-  if (process.env.FAKE_GCLOUD_FAIL && new RegExp(process.env.FAKE_GCLOUD_FAIL).test(line)) {
-    result = { exit: 1, stderr: `ERROR: (gcloud.${commandPath()}) fake failure: the test asked this command to fail\n` };
-  } else {
-    result = handle(state);
-    if (result.changed) writeState(state);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = answer(process.argv.slice(2), process.env);
+  if (result === undefined) setInterval(() => {}, 60_000);
+  else {
+    if (result.stdout) process.stdout.write(result.stdout);
+    if (result.stderr) process.stderr.write(result.stderr);
+    process.exitCode = result.exit;
   }
-  if (process.env.FAKE_GCLOUD_LOG) appendFileSync(process.env.FAKE_GCLOUD_LOG, `${JSON.stringify({ argv, exit: result.exit })}\n`);
-  if (result.stdout) process.stdout.write(result.stdout);
-  if (result.stderr) process.stderr.write(result.stderr);
-  process.exitCode = result.exit;
-});
+}

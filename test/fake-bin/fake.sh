@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One fake for gcloud, kubectl, flux, ssh-keyscan and gke-gcloud-auth-plugin, used by the bootstrap
-# tests (the wrappers beside this file pass their own name first). Plain bash, so a call costs a
-# few milliseconds rather than a Node start.
+# tests: the symlinks beside this file (and links to them) run it, and the name it was called by is
+# the tool. Plain bash that starts no other program for its bookkeeping, so a call costs one bash
+# start rather than a Node start (the provision, bootstrap and lifecycle tests make hundreds).
 #  - Appends {"tool","argv","stdin"?,"kubeconfigEnv"?,"sawWatchedEnv"?} as one JSON line to $FAKE_LOG
 #    (stdin is read only for `-f -`; sawWatchedEnv: the variable named by $FAKE_WATCH_ENV was set).
 #  - Prints canned output: a kubeconfig for get-credentials, JSON for describe, a base64 token for
@@ -13,8 +14,7 @@
 #  - $FAKE_FAIL, an extended regex matched against "tool args…" + newline + stdin, makes the call
 #    fail, echoing its stdin to stderr the way a careless tool might.
 set -u
-tool=$1
-shift
+tool=${0##*/}
 
 json() {
   local s=$1

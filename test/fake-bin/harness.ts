@@ -13,6 +13,7 @@ import { renderFleet } from '../../clusters/render.ts';
 import { loadFleet } from '../../config/load.ts';
 import { bootstrapMain } from '../../scripts/bootstrap/main.ts';
 import { writeTree } from '../../scripts/lib/write-tree.ts';
+import { MESHFLEET_BIN } from '../helpers.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FAKE_BIN = fileURLToPath(new URL('.', import.meta.url));
@@ -102,9 +103,9 @@ export function fakeEnv(box: Sandbox, options: RunOptions = {}): NodeJS.ProcessE
   };
 }
 
-/** Runs scripts/bootstrap.ts as a separate process, as a user would. */
+/** Runs `meshfleet bootstrap` (what `npm run bootstrap` runs: the prebuilt bundle) as a separate process, as a user would. */
 export function runBootstrap(box: Sandbox, args: string[], options: RunOptions = {}): BootstrapRun {
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts/bootstrap.ts'), ...args], {
+  const result = spawnSync(process.execPath, [MESHFLEET_BIN, 'bootstrap', ...args], {
     cwd: options.cwd ?? ROOT, env: fakeEnv(box, options), encoding: 'utf8',
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, calls: readCalls(box.log) };

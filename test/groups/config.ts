@@ -1,0 +1,17 @@
+/**
+ * One test process for these test files (README.md § Test): config and what is derived from it:
+ * the loader's rules, locality, routing and its costs, FLEET.md, the global entry, promotion
+ * waves; and that every test file is in one group.
+ */
+import '../chart-keys.test.ts';
+import '../config-rules.test.ts';
+import '../global-entry.test.ts';
+import '../groups.test.ts';
+import '../ingress-routes.test.ts';
+import '../loader.test.ts';
+import '../locality.test.ts';
+import '../overview.test.ts';
+import '../promote-config.test.ts';
+import '../routing.test.ts';
+import '../routing-costs.test.ts';
+import '../schema.test.ts';

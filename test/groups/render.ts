@@ -1,0 +1,13 @@
+/**
+ * One test process for these test files (README.md § Test): rendering, in-process: the dist
+ * contract and its kustomize builds, incremental and fast-path renders, Istio, apps, object
+ * schemas and scopes, the benchmark's parts.
+ */
+import '../apps.test.ts';
+import '../bench.test.ts';
+import '../dist.test.ts';
+import '../incremental-render.test.ts';
+import '../istio.test.ts';
+import '../object-schemas.test.ts';
+import '../object-scope.test.ts';
+import '../render-fast-path.test.ts';
