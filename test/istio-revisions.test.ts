@@ -214,7 +214,7 @@ describe('unsafe steps, refused by check --base', () => {
   });
 });
 
-test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; the safe step passes', () => {
+test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; the safe step passes', async () => {
   const file = fleetFile(fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[0]!));
   const repo = join(file, '../..');
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
@@ -222,18 +222,18 @@ test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; t
   git('add', '.');
   git('commit', '-qm', 'step 0');
   writeFileSync(file, fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[2]!));
-  const unsafe = runCommand('check', ['--base', 'HEAD'], repo);
+  const unsafe = await runCommand('check', ['--base', 'HEAD'], repo);
   assert.equal(unsafe.status, 1, unsafe.stderr);
   assert.match(unsafe.stdout, /^error config\/fleet\.yaml mesh\.istio\.tags\.prod-canary: new tag to revision 1-30-3, which this same change adds: .* \(fix: add revision 1-30-3 in a commit of its own; /m);
   assert.match(unsafe.stdout, /\+ the step from HEAD: 1 error, 0 warnings$/m);
-  const diff = runCommand('diff', ['--format', 'markdown'], repo);
+  const diff = await runCommand('diff', ['--format', 'markdown'], repo);
   assert.equal(diff.status, 1, diff.stderr);
   assert.match(diff.stdout, /^Error: unsafe Istio upgrade step, config\/fleet\.yaml mesh\.istio\.tags\.prod-canary: new tag to revision 1-30-3/m);
   writeFileSync(file, fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[1]!));
-  const safe = runCommand('check', ['--base', 'HEAD'], repo);
+  const safe = await runCommand('check', ['--base', 'HEAD'], repo);
   assert.equal(safe.status, 0, safe.stdout);
   assert.match(safe.stdout, /\+ the step from HEAD: 0 errors, 0 warnings$/m);
-  assert.equal(runCommand('check', ['--base', 'no-such-ref'], repo).status, 2);
+  assert.equal((await runCommand('check', ['--base', 'no-such-ref'], repo)).status, 2);
 });
 
 describe('across rollout waves: a remote never sends pods to a revision its primary\'s wave does not run', () => {
@@ -311,7 +311,7 @@ test('CLI: promote refuses to move a remote\'s wave onto a tag its primary\'s wa
   git(work, 'fetch', '--quiet', 'origin');
   git(work, 'reset', '--quiet', '--hard', 'HEAD~1');
   writeFileSync(fleet, fleetAtStep(waves, UPGRADE_STEPS[2]!));
-  const check = runCommand('check', ['--config', 'config/examples/waves.yaml', '--base', 'origin/main~1'], work);
+  const check = await runCommand('check', ['--config', 'config/examples/waves.yaml', '--base', 'origin/main~1'], work);
   assert.equal(check.status, 1, check.stderr);
   assert.match(check.stdout, /^error saopaulo \(wave canary\): namespace bookinfo \(tag prod-canary\) would get the sidecar of revision 1-30-3 \(this change\), but its primary frankfurt \(wave europe\) runs no istiod-1-30-3 \(meshfleet\/europe at [0-9a-f]{12}\)/m);
 });

@@ -5,6 +5,7 @@
  */
 import '../chart-keys.test.ts';
 import '../config-rules.test.ts';
+import '../engines.test.ts';
 import '../global-entry.test.ts';
 import '../groups.test.ts';
 import '../ingress-routes.test.ts';

@@ -6,5 +6,6 @@
 import '../review-checks.test.ts';
 import '../review-diff.test.ts';
 import '../review-diff-scale.test.ts';
+import '../istio-upgrade-docs.test.ts';
 import '../review-docs.test.ts';
 import '../rollout-review.test.ts';

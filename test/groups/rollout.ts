@@ -6,4 +6,5 @@ import '../bootstrap-ca.test.ts';
 import '../bootstrap-plan.test.ts';
 import '../bootstrap-run.test.ts';
 import '../bootstrap-units.test.ts';
+import '../istio-revisions.test.ts';
 import '../promote.test.ts';
