@@ -116,7 +116,7 @@ describe('diffRendered: a known change gives a known report', () => {
       '  apps',
       '    ~ Deployment bookinfo/reviews-v3',
       '        spec.replicas: 1 → 2',
-      '        spec.template.metadata.annotations: (none) → {"team":"reviews"}',
+      '        spec.template.metadata.annotations.team: (none) → "reviews"',
       '    + PodDisruptionBudget bookinfo/reviews-v3',
       '',
       'overview (FLEET.md)',
@@ -141,7 +141,7 @@ describe('diffRendered: a known change gives a known report', () => {
       '~ Deployment bookinfo/reviews-v3',
       '-     spec.replicas: 1',
       '+     spec.replicas: 2',
-      '+     spec.template.metadata.annotations: {"team":"reviews"}',
+      '+     spec.template.metadata.annotations.team: "reviews"',
       '+ PodDisruptionBudget bookinfo/reviews-v3',
       '```',
       '',
@@ -161,10 +161,10 @@ describe('diffRendered: a known change gives a known report', () => {
     const fleet = render(DEFAULT_FLEET).fleet;
     const diff = diffRendered(base, renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files);
     const text = formatText(diff, LABELS);
-    assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, saopaulo\n  istiod\n    ~ HelmRelease istio-system/istiod\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
+    assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, saopaulo\n  istiod\n    ~ HelmRelease istio-system/istiod-1-30-3\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
     assert.equal(text.split('spec.values.global.meshID').length - 1, 1);
     const md = formatMarkdown(diff, LABELS);
-    assert.ok(md.includes('**Same change in 2 clusters** (every cluster): frankfurt, saopaulo\n\n```diff\n@@ istiod @@\n~ HelmRelease istio-system/istiod\n'), md);
+    assert.ok(md.includes('**Same change in 2 clusters** (every cluster): frankfurt, saopaulo\n\n```diff\n@@ istiod @@\n~ HelmRelease istio-system/istiod-1-30-3\n'), md);
   });
 
   test('a shared change names the clusters where the same object changed differently', () => {
@@ -181,7 +181,7 @@ describe('diffRendered: a known change gives a known report', () => {
     const head = renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files;
     const text = formatText(diffRendered(base, head), LABELS);
     assert.ok(text.includes('frankfurt: 0 added, 1 changed, 0 removed\nsaopaulo: 0 added, 1 changed, 0 removed\n'), text);
-    assert.ok(text.includes('  istiod\n    ~ HelmRelease istio-system/istiod\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
+    assert.ok(text.includes('  istiod\n    ~ HelmRelease istio-system/istiod-1-30-3\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
   });
 
   test('request paths whose hops, estimated latency or intercontinental calls change are summarized (default fleet → global frontends)', () => {
