@@ -33,11 +33,14 @@ release's postRenderers with kubectl's kustomize (as helm-controller does), and 
                   istiod-<default tag's revision>; every app Namespace follows a tag with a webhook
                   here, and the pods of every app and gateway Deployment are selected by exactly
                   one injection webhook, which calls the istiod of the revision they should run
-                  (a gateway's istio.io/rev label: a revision the fleet runs, its tag's)
-  every primary   a Deployment istiod-<revision> per revision; validating webhooks fail closed
-                  (istiod manages them); serving remotes: VirtualService istiod-vs-<revision> per
-                  revision routes SNI istiod-<revision>.istio-system.svc on 15012 and 15017 to a
-                  port of the Service istiod-<revision> rendered here, targeting the same port
+                  (an app's: its tag's, which its pods' meshfleet.io/istio-revision names; a
+                  gateway's: its istio.io/rev label, a revision the fleet runs, its tag's)
+  every primary   a Deployment istiod-<revision> per revision, its pods labelled istio.io/rev:
+                  <revision>; validating webhooks fail closed (istiod manages them); serving
+                  remotes: VirtualService istiod-vs-<revision> per revision routes SNI
+                  istiod-<revision>.istio-system.svc on 15012 and 15017, through a Gateway
+                  listening on them, to a port of the Service istiod-<revision> rendered here
+                  whose target is the same port
   every remote    no fail-closed validating webhook (no istiod patches them there); per revision,
                   istio-sidecar-injector-<revision> calls Service istiod-<revision>, whose v1
                   Endpoints (from dist) and EndpointSlice (from the chart) are the primary's
