@@ -11,7 +11,7 @@ import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
-export const EXAMPLES = ['multi-network', 'multi-primary', 'global-frontends', 'three-regions', 'waves'].map((name) => join(ROOT, `config/examples/${name}.yaml`));
+export const EXAMPLES = ['multi-network', 'multi-primary', 'global-frontends', 'three-regions', 'waves', 'istio-canary'].map((name) => join(ROOT, `config/examples/${name}.yaml`));
 
 export interface K8sObject {
   apiVersion: string;

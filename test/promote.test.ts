@@ -101,7 +101,7 @@ function healthy(w: World, cluster: Name, branch: string, sha: string, minutes: 
   flux(w, cluster, [
     { name: 'flux-system', revision: `${branch}@sha1:${sha}`, minutes },
     { name: 'apps', revision: `${branch}@sha1:${sha}`, minutes },
-    { kind: 'HelmRelease', name: 'istiod', namespace: 'istio-system', minutes },
+    { kind: 'HelmRelease', name: 'istiod-1-30-3', namespace: 'istio-system', minutes },
   ]);
 }
 
@@ -199,7 +199,7 @@ describe('promote moves a wave only when the wave before is Ready at the revisio
       { name: 'flux-system', revision: `main@sha1:${second}`, minutes: 60 },
       { name: 'apps', revision: `main@sha1:${w.first}`, minutes: 60 },
       { name: 'mesh', revision: `main@sha1:${second}`, ready: 'False', message: 'Deployment/bookinfo/reviews-v3 not ready', minutes: 40 },
-      { kind: 'HelmRelease', name: 'istiod', namespace: 'istio-system', ready: 'False', stalled: true, message: 'install retries exhausted', minutes: 40 },
+      { kind: 'HelmRelease', name: 'istiod-1-30-3', namespace: 'istio-system', ready: 'False', stalled: true, message: 'install retries exhausted', minutes: 40 },
     ]);
     const run = await promote(w, '--to', 'americas');
     assert.deepEqual(run, {
@@ -208,7 +208,7 @@ describe('promote moves a wave only when the wave before is Ready at the revisio
       stderr: `promote to americas refused: wave canary does not yet run ${second.slice(0, 12)} healthy for its bake time 30m:
   saopaulo: Kustomization flux-system/apps is Ready at an older revision (got main@sha1:${w.first}, expected ${second.slice(0, 12)}, the head of wave canary)
   saopaulo: Kustomization flux-system/mesh is not Ready (Ready=False: Deployment/bookinfo/reviews-v3 not ready)
-  saopaulo: HelmRelease istio-system/istiod is stalled (install retries exhausted)
+  saopaulo: HelmRelease istio-system/istiod-1-30-3 is stalled (install retries exhausted)
 `,
     });
     assert.equal(heads(w)['meshfleet/americas'], w.first);
