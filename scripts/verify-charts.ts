@@ -43,8 +43,8 @@ release's postRenderers with kubectl's kustomize (as helm-controller does), and 
                   whose target is the same port
   every remote    no fail-closed validating webhook (no istiod patches them there); per revision,
                   istio-sidecar-injector-<revision> calls Service istiod-<revision>, whose v1
-                  Endpoints (from dist) and EndpointSlice (from the chart) are the primary's
-                  east-west address on the Service's target ports
+                  Endpoints (from dist) and EndpointSlice (from the chart, labelled with the
+                  Service's name) are the primary's east-west address on the Service's target ports
 Prints one line per cluster of each fleet, and its problems.
 
 Options:

@@ -106,7 +106,7 @@ function remote(): RenderedCluster {
       {
         name: `istiod-${REV}`, namespace: 'istio-system', chart: 'istiod', objects: [
           service(`istiod-${REV}`, [{ name: 'tcp-istiod', port: 15012 }, { name: 'tcp-webhook', port: 443, targetPort: 15017 }]),
-          { kind: 'EndpointSlice', metadata: { name: `istiod-${REV}`, namespace: 'istio-system' }, endpoints: [{ addresses: ['10.10.15.250'] }], ports: [{ name: 'tcp-istiod', port: 15012 }, { name: 'tcp-webhook', port: 15017 }] },
+          { kind: 'EndpointSlice', metadata: { name: `istiod-${REV}`, namespace: 'istio-system', labels: { 'kubernetes.io/service-name': `istiod-${REV}` } }, endpoints: [{ addresses: ['10.10.15.250'] }], ports: [{ name: 'tcp-istiod', port: 15012 }, { name: 'tcp-webhook', port: 15017 }] },
           mwc(`istio-sidecar-injector-${REV}`, { 'istio.io/rev': REV, app: 'sidecar-injector' }, REV, INJECTION_PATH),
           vwc(`istio-validator-${REV}-istio-system`, 'Ignore'),
         ],
@@ -172,11 +172,14 @@ test('a remote whose revision Service is missing is reported by the webhooks tha
   const noService = withRelease(remote(), `istiod-${REV}`, (r) => r.objects.splice(0, 1));
   assert.deepEqual(clusterProblems(fleet, saopaulo, noService).slice(0, 2), [`no Service istiod-${REV}`, `MutatingWebhookConfiguration istio-revision-tag-${TAG}: webhook rev.namespace.sidecar-injector.istio.io calls Service istiod-${REV}, which no chart renders here`]);
   const movedSlice = withRelease(remote(), `istiod-${REV}`, (r) => {
-    object(r, 'EndpointSlice', `istiod-${REV}`).endpoints[0].addresses = ['10.10.15.251'];
+    const slice = object(r, 'EndpointSlice', `istiod-${REV}`);
+    slice.endpoints[0].addresses = ['10.10.15.251'];
+    slice.metadata.labels['kubernetes.io/service-name'] = 'istiod';
     object(r, 'Service', `istiod-${REV}`).spec.ports[1].targetPort = 15018;
   });
   assert.deepEqual(clusterProblems(fleet, saopaulo, movedSlice), [
     `Endpoints istiod-${REV} ports tcp-istiod:15012,tcp-webhook:15017 do not match the Service's targets tcp-istiod:15012,tcp-webhook:15018`,
+    `EndpointSlice istiod-${REV} is labelled kubernetes.io/service-name: istiod, expected istiod-${REV}`,
     `EndpointSlice istiod-${REV} at 10.10.15.251, expected 10.10.15.250`,
     `EndpointSlice istiod-${REV} ports tcp-istiod:15012,tcp-webhook:15017 do not match the Service's targets tcp-istiod:15012,tcp-webhook:15018`,
   ]);

@@ -117,8 +117,8 @@ export function webhookTargetProblems(configuration: Obj, service: string, path:
 /**
  * A remote: nothing fails closed on validation (no istiod patches it there), and per revision the
  * chart's injection webhook calls the selector-less `istiod-<revision>` Service, whose v1
- * Endpoints (dist) and EndpointSlice (chart) are the primary's east-west address on the
- * Service's target ports.
+ * Endpoints (dist) and EndpointSlice (chart, labelled with the Service's name) are the primary's
+ * east-west address on the Service's target ports.
  */
 export function remoteProblems(fleet: Fleet, cluster: Cluster, charts: readonly Obj[], dist: readonly Obj[]): string[] {
   const problems: string[] = [];
@@ -149,6 +149,9 @@ export function remoteProblems(fleet: Fleet, cluster: Cluster, charts: readonly 
     const slice = findObject(charts, 'EndpointSlice', name);
     if (!slice) problems.push(`no EndpointSlice ${name}`);
     else {
+      // Without this label the slice belongs to no Service: kube-proxy never routes to it.
+      const owner = slice.metadata.labels?.['kubernetes.io/service-name'];
+      if (owner !== name) problems.push(`EndpointSlice ${name} is labelled kubernetes.io/service-name: ${owner}, expected ${name}`);
       const ips = (slice.endpoints as { addresses: string[] }[]).flatMap((e) => e.addresses).join();
       if (ips !== address) problems.push(`EndpointSlice ${name} at ${ips}, expected ${address}`);
       const ports = (slice.ports as { name: string; port: number }[]).map((p) => `${p.name}:${p.port}`).sort();
