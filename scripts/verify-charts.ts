@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { UPGRADE_STEPS } from './docs/istio-upgrade-steps.ts';
-import { clusterProblems, clusterScopedByRelease } from './verify/checks.ts';
+import { clusterProblems, clusterScopedByRelease, ownerChangeProblems, ownersOf } from './verify/checks.ts';
 import { defaultFleetFiles, fileTarget, stepTarget, upgradeStepTargets, type FleetTarget } from './verify/fleets.ts';
 import { renderWithCharts } from './verify/render.ts';
 
@@ -25,16 +25,18 @@ const USAGE = `Usage: npm run verify:charts -- [--tool FILE] [--kubectl FILE] [-
 
 Renders each fleet's Istio HelmReleases with the real charts of their version, applies each
 release's postRenderers with kubectl's kustomize (as helm-controller does), and checks per cluster:
-  every cluster   no object is rendered by two releases (or by a release and dist); each tag's
-                  release keeps only MutatingWebhookConfiguration istio-revision-tag-<tag> and
-                  Service istiod-revision-tag-<tag>, labelled istio.io/rev: <its revision>,
-                  calling Service istiod-<revision> (/inject; a remote: its injection path) for
-                  namespaces labelled istio.io/rev: <tag>; base's istiod-default-validator calls
-                  istiod-<default tag's revision>; every app Namespace follows a tag with a webhook
-                  here, and the pods of every app and gateway Deployment are selected by exactly
-                  one injection webhook, which calls the istiod of the revision they should run
-                  (an app's: its tag's, which its pods' meshfleet.io/istio-revision names; a
-                  gateway's: its istio.io/rev label, a revision the fleet runs, its tag's)
+  every cluster   no object is rendered by two releases (or by a release and dist), nor moves
+                  to another owner from one upgrade step to the next (Helm would not adopt it);
+                  each tag's release keeps only MutatingWebhookConfiguration
+                  istio-revision-tag-<tag> and Service istiod-revision-tag-<tag>, labelled
+                  istio.io/rev: <its revision>, calling Service istiod-<revision> (/inject; a
+                  remote: its injection path) for namespaces labelled istio.io/rev: <tag>;
+                  base's istiod-default-validator calls istiod-<default tag's revision>; every
+                  app Namespace follows a tag with a webhook here, and the pods of every app and
+                  gateway Deployment are selected by exactly one injection webhook, which calls
+                  the istiod of the revision they should run (an app's: its tag's, which its
+                  pods' meshfleet.io/istio-revision names; a gateway's: its istio.io/rev label,
+                  a revision the fleet runs, its tag's)
   every primary   a Deployment istiod-<revision> per revision, its pods labelled istio.io/rev:
                   <revision>; validating webhooks fail closed (istiod manages them); serving
                   remotes: VirtualService istiod-vs-<revision> per revision routes SNI
@@ -97,6 +99,8 @@ await runMain(() => {
   const work = mkdtempSync(join(tmpdir(), 'meshfleet-verify-'));
   let passed = 0;
   let failed = 0;
+  /** Who owns what in each cluster at the last upgrade step verified, to compare the next step with. */
+  let lastStep: { step: number; owners: Map<string, Map<string, string[]>> } | undefined;
   try {
     targets.forEach((target, i) => {
       process.stdout.write(`== ${target.label}${target.title ? `: ${target.title}` : ''}\n`);
@@ -109,9 +113,13 @@ await runMain(() => {
         failed++;
         return;
       }
+      const before = target.step !== undefined && lastStep?.step === target.step - 1 ? lastStep.owners : undefined;
+      const owners = new Map<string, Map<string, string[]>>();
       for (const cluster of fleet.clusters) {
         const { rendered, problems: renderProblems } = result.clusters.get(cluster.name)!;
-        const problems = [...renderProblems, ...clusterProblems(fleet, cluster, rendered)];
+        owners.set(cluster.name, ownersOf(rendered));
+        const moved = before?.get(cluster.name) ? ownerChangeProblems(before.get(cluster.name)!, owners.get(cluster.name)!).map((p) => `from step ${target.step! - 1}: ${p}`) : [];
+        const problems = [...renderProblems, ...clusterProblems(fleet, cluster, rendered), ...moved];
         const objects = rendered.releases.reduce((n, r) => n + r.objects.length, 0);
         if (problems.length > 0) failed++;
         else passed++;
@@ -120,6 +128,7 @@ await runMain(() => {
           for (const { release, objects: names } of clusterScopedByRelease(rendered.releases)) process.stdout.write(`     ${release}: ${names.join(', ') || '(none)'}\n`);
         }
       }
+      if (target.step !== undefined) lastStep = { step: target.step, owners };
     });
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCluster } from '../config/model.ts';
-import { clusterProblems, clusterScopedByRelease, type RenderedCluster, type RenderedRelease } from '../scripts/verify/checks.ts';
+import { clusterProblems, clusterScopedByRelease, ownerChangeProblems, ownersOf, type RenderedCluster, type RenderedRelease } from '../scripts/verify/checks.ts';
 import { matchesSelector } from '../scripts/verify/label-selector.ts';
 import type { Obj } from '../scripts/verify/objects.ts';
 import { kustomizationOf } from '../scripts/verify/post-render.ts';
@@ -218,6 +218,18 @@ test('a primary without the Deployment of a revision, and a gateway on a revisio
   assert.deepEqual(clusterProblems(fleet, frankfurt, stray), [
     'Deployment istio-ingress/istio-ingress: pods labelled istio.io/rev: 1-29-6, no revision the fleet runs',
     'Deployment istio-ingress/istio-ingress: no injection webhook selects its pods',
+  ]);
+});
+
+test('an object that moves to another release from one step to the next is reported (Helm would not adopt it)', () => {
+  const before = primary();
+  assert.deepEqual(ownerChangeProblems(ownersOf(before), ownersOf(before)), []);
+  // The tag's webhook rendered by its revision's release (`revisionTags` there) instead of its own.
+  const moved = withRelease(before, `istiod-${REV}`, (r) => r.objects.push(...structuredClone(release(before, `istio-tag-${TAG}`).objects)));
+  const after = { ...moved, releases: moved.releases.filter((r) => r.name !== `istio-tag-${TAG}`) };
+  assert.deepEqual(ownerChangeProblems(ownersOf(before), ownersOf(after)), [
+    `Service istio-system/istiod-revision-tag-${TAG} moves from istio-tag-${TAG} to istiod-${REV}`,
+    `MutatingWebhookConfiguration istio-revision-tag-${TAG} moves from istio-tag-${TAG} to istiod-${REV}`,
   ]);
 });
 

@@ -57,11 +57,8 @@ export function clusterProblems(fleet: Fleet, cluster: Cluster, rendered: Render
   ];
 }
 
-/**
- * Objects two owners would apply (two releases, or a release and dist): Helm refuses to install
- * an object another release owns, and Flux and Helm would overwrite each other's.
- */
-export function ownershipProblems(rendered: RenderedCluster): string[] {
+/** Who applies each object of a cluster (`objectId` → release names, or `dist`), in render order. */
+export function ownersOf(rendered: RenderedCluster): Map<string, string[]> {
   const owners = new Map<string, string[]>();
   const own = (id: string, owner: string) => {
     const list = owners.get(id) ?? [];
@@ -70,8 +67,24 @@ export function ownershipProblems(rendered: RenderedCluster): string[] {
   };
   for (const r of rendered.releases) for (const o of r.objects) own(objectId(o, r.namespace), r.name);
   for (const o of rendered.dist) if (o.kind !== 'HelmRelease') own(objectId(o, 'default'), DIST_OWNER);
-  return [...owners].filter(([, list]) => list.length > 1).map(([id, list]) => `${id} is rendered by ${list.join(' and ')}`);
+  return owners;
 }
+
+/**
+ * Objects two owners would apply (two releases, or a release and dist): Helm refuses to install
+ * an object another release owns, and Flux and Helm would overwrite each other's.
+ */
+export const ownershipProblems = (rendered: RenderedCluster): string[] =>
+  [...ownersOf(rendered)].filter(([, list]) => list.length > 1).map(([id, list]) => `${id} is rendered by ${list.join(' and ')}`);
+
+/**
+ * Objects that change owner from one commit to the next (`before` and `after`: `ownersOf` a
+ * cluster at each): the new release cannot take an object the old one still owns (Helm refuses
+ * to adopt it), so such a step fails to apply until the old owner lets go.
+ */
+export const ownerChangeProblems = (before: ReadonlyMap<string, readonly string[]>, after: ReadonlyMap<string, readonly string[]>): string[] =>
+  [...after].filter(([id, owners]) => before.has(id) && before.get(id)!.join() !== owners.join())
+    .map(([id, owners]) => `${id} moves from ${before.get(id)!.join(' and ')} to ${owners.join(' and ')}`);
 
 /** Cluster-scoped objects per release, `Kind name`, sorted: what the releases claim cluster-wide. */
 export const clusterScopedByRelease = (releases: readonly RenderedRelease[]): { release: string; objects: string[] }[] =>

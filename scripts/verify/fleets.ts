@@ -15,6 +15,8 @@ export interface FleetTarget {
   readonly label: string;
   /** What it is, for the heading (a step's title). */
   readonly title?: string;
+  /** Its index in UPGRADE_STEPS, for an upgrade step. */
+  readonly step?: number;
   /** Loads it; `work` is a folder of its own the load may write into. */
   readonly load: (work: string) => Fleet;
 }
@@ -35,6 +37,7 @@ export function stepTarget(index: number, given: string = String(index)): FleetT
   return {
     label: `upgrade step ${index}`,
     title: step.title,
+    step: index,
     load: (work) => {
       const config = join(work, 'config');
       cpSync(dirname(DEFAULT_FLEET_FILE), config, { recursive: true });
