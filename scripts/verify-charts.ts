@@ -1,123 +1,138 @@
 /**
- * npm run verify:charts -- [--tool FILE] [--config FILE ...]
- * Renders every Istio HelmRelease of the default fleet and the examples with the real upstream
- * charts (through the shared render tool, which runs helm as helm-controller would) and checks
- * what a live GKE fleet depends on in the objects the charts really produce. A verification step
- * for changes to Istio values, not part of `npm test`: it needs the tool and the charts outside
- * this repository, and helm.
+ * npm run verify:charts -- [--tool FILE] [--kubectl FILE] [--config FILE ...] [--step N ...] [--objects]
+ * Renders every Istio HelmRelease of the default fleet, the examples and each step of the
+ * documented Istio upgrade with the real upstream charts (through the shared render tool, which
+ * runs helm as helm-controller would), applies each release's post-renderers with kubectl's
+ * kustomize, and checks what a live GKE fleet depends on in the objects that result (scripts/verify/).
+ * A verification step for changes to Istio values, not part of `npm test`: it needs the tool and
+ * the charts outside this repository, helm and kubectl.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { renderFleet } from '../clusters/render.ts';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
-import { findCluster, type Cluster, type Fleet } from '../config/model.ts';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { parseCli, runMain } from './lib/cli.ts';
+import { UPGRADE_STEPS } from './docs/istio-upgrade-steps.ts';
+import { clusterProblems, clusterScopedByRelease, ownerChangeProblems, ownersOf } from './verify/checks.ts';
+import { defaultFleetFiles, fileTarget, stepTarget, upgradeStepTargets, type FleetTarget } from './verify/fleets.ts';
+import { renderWithCharts } from './verify/render.ts';
 
 const DEFAULT_TOOL = '../shared/tools/render-istio-charts.mjs';
-const USAGE = `Usage: npm run verify:charts -- [--tool FILE] [--config FILE ...]
+/** Where get-helm.sh unpacks helm; kubectl comes in the same package. */
+const TOOLS_KUBECTL = join(process.env.MESHFLEET_TOOLS ?? join(homedir(), '.cache/meshfleet-tools'), 'layer/kubectl/kubectl');
+const USAGE = `Usage: npm run verify:charts -- [--tool FILE] [--kubectl FILE] [--config FILE ...] [--step N ...] [--objects]
 
-Renders each fleet's Istio HelmReleases with the real charts of their version and checks:
-  every primary   runs istiod; its validating webhooks fail closed (istiod manages them)
-  every remote    no fail-closed validating webhook (no istiod patches them there); the
-                  injection webhook calls the istiod Service, whose v1 Endpoints (from dist)
-                  and EndpointSlice (from the chart) are the primary's east-west address
-                  on the Service's target ports
+Renders each fleet's Istio HelmReleases with the real charts of their version, applies each
+release's postRenderers with kubectl's kustomize (as helm-controller does), and checks per cluster:
+  every cluster   no object is rendered by two releases (or by a release and dist), nor moves
+                  to another owner from one upgrade step to the next (Helm would not adopt it);
+                  each tag's release keeps only MutatingWebhookConfiguration
+                  istio-revision-tag-<tag> and Service istiod-revision-tag-<tag>, labelled
+                  istio.io/rev: <its revision>, calling Service istiod-<revision> (/inject; a
+                  remote: its injection path) for namespaces labelled istio.io/rev: <tag>;
+                  base's istiod-default-validator calls istiod-<default tag's revision>; every
+                  app Namespace follows a tag with a webhook here, and the pods of every app and
+                  gateway Deployment are selected by exactly one injection webhook, which calls
+                  the istiod of the revision they should run (an app's: its tag's, which its
+                  pods' meshfleet.io/istio-revision names; a gateway's: its istio.io/rev label,
+                  a revision the fleet runs, its tag's)
+  every primary   a Deployment istiod-<revision> per revision, its pods labelled istio.io/rev:
+                  <revision>; validating webhooks fail closed (istiod manages them); serving
+                  remotes: VirtualService istiod-vs-<revision> per revision routes SNI
+                  istiod-<revision>.istio-system.svc on 15012 and 15017, through a Gateway
+                  listening on them, to a port of the Service istiod-<revision> rendered here
+                  whose target is the same port
+  every remote    no fail-closed validating webhook (no istiod patches them there); per revision,
+                  istio-sidecar-injector-<revision> calls Service istiod-<revision>, whose v1
+                  Endpoints (from dist) and EndpointSlice (from the chart, labelled with the
+                  Service's name) are the primary's east-west address on the Service's target ports
+Prints one line per cluster of each fleet, and its problems.
 
 Options:
-  -t, --tool FILE    the render tool (default: ${DEFAULT_TOOL}, run from the repository root)
-  -c, --config FILE  a fleet file; repeatable (default: ${DEFAULT_FLEET_FILE} and config/examples/*.yaml)
-  -h, --help         show this help
+  -t, --tool FILE     the render tool (default: ${DEFAULT_TOOL}, run from the repository root)
+  -k, --kubectl FILE  kubectl with kustomize v5 (default: kubectl on PATH, else
+                      ${TOOLS_KUBECTL}, which comes with get-helm.sh's helm)
+  -c, --config FILE   a fleet file; repeatable
+  -s, --step N        step N (0-${UPGRADE_STEPS.length - 1}) of the documented Istio upgrade (scripts/docs/istio-upgrade-steps.ts),
+                      applied to ${DEFAULT_FLEET_FILE}; repeatable
+      --objects       also list each release's cluster-scoped objects
+  -h, --help          show this help
+Without --config and --step: ${DEFAULT_FLEET_FILE}, config/examples/*.yaml and every upgrade step.
 
-Exit codes: 0 every check holds, 1 a check failed or a chart did not render, 2 bad usage.`;
+Exit codes: 0 every check holds, 1 a check failed or a chart did not render, 2 bad usage
+(no render tool, no kubectl with kustomize v5, no such step).`;
 
-type Obj = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };
-
-const parseObjects = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj | null).filter((o): o is Obj => !!o?.kind);
-
-function yamlFilesIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.yaml') && !e.name.endsWith('.values.yaml'))
-    .map((e) => join(e.parentPath, e.name));
-}
-
-/** What one cluster's charts rendered, plus its own dist objects. */
-function problemsOf(fleet: Fleet, cluster: Cluster, chartObjects: Obj[], distObjects: Obj[]): string[] {
-  const problems: string[] = [];
-  const validating = chartObjects.filter((o) => o.kind === 'ValidatingWebhookConfiguration');
-  const policies = validating.flatMap((v) => (v.webhooks as { failurePolicy?: string }[]).map((w) => `${v.metadata.name}:${w.failurePolicy ?? 'Fail (API default)'}`));
-  if (cluster.role === 'primary') {
-    if (!chartObjects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'istiod')) problems.push('no istiod Deployment');
-    if (policies.some((p) => !p.endsWith(':Fail'))) problems.push(`validating webhooks not Fail: ${policies.join(', ')}`);
-    return problems;
-  }
-  if (policies.some((p) => p.includes('Fail'))) problems.push(`fail-closed validating webhook in a remote: ${policies.join(', ')}`);
-  const address = findCluster(fleet, cluster.controlPlane).eastWestAddress;
-  const service = chartObjects.find((o) => o.kind === 'Service' && o.metadata.name === 'istiod');
-  if (!service) return [...problems, 'no istiod Service'];
-  if (service.spec.selector) problems.push('the istiod Service has a selector');
-  for (const mwc of chartObjects.filter((o) => o.kind === 'MutatingWebhookConfiguration')) {
-    for (const w of mwc.webhooks as { clientConfig: { service?: { name: string; port?: number } } }[]) {
-      if (w.clientConfig.service?.name !== 'istiod') problems.push(`${mwc.metadata.name}: webhook does not call the istiod Service`);
-      else if (!(service.spec.ports as { port: number }[]).some((p) => p.port === (w.clientConfig.service!.port ?? 443))) problems.push(`${mwc.metadata.name}: port ${w.clientConfig.service.port} not on the istiod Service`);
-    }
-  }
-  const targets = (service.spec.ports as { name: string; port: number; targetPort?: number }[]).map((p) => `${p.name}:${p.targetPort ?? p.port}`).sort();
-  const endpoints = distObjects.find((o) => o.kind === 'Endpoints' && o.metadata.name === 'istiod');
-  if (!endpoints) problems.push('no v1 Endpoints istiod in dist');
-  else {
-    const subset = endpoints.subsets[0] as { addresses: { ip: string }[]; ports: { name: string; port: number }[] };
-    if (subset.addresses.map((a) => a.ip).join() !== address) problems.push(`Endpoints istiod at ${subset.addresses.map((a) => a.ip)}, expected ${address}`);
-    const ports = subset.ports.map((p) => `${p.name}:${p.port}`).sort();
-    if (ports.join() !== targets.join()) problems.push(`Endpoints ports ${ports} do not match the Service's targets ${targets}`);
-  }
-  const slice = chartObjects.find((o) => o.kind === 'EndpointSlice' && o.metadata.name === 'istiod');
-  if (slice && (slice.endpoints as { addresses: string[] }[])[0]?.addresses.join() !== address) problems.push('the chart\'s EndpointSlice is not at the primary\'s east-west address');
-  return problems;
+/** kubectl's kustomize version (`v5.5.0`), or undefined when `kubectl` does not run. */
+function kustomizeVersion(kubectl: string): string | undefined {
+  const run = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' });
+  return run.status === 0 ? /Kustomize Version: (v[\d.]+)/.exec(run.stdout)?.[1] : undefined;
 }
 
 await runMain(() => {
   const args = parseCli(process.argv.slice(2), {
     tool: { type: 'string', short: 't' },
+    kubectl: { type: 'string', short: 'k' },
     config: { type: 'string', short: 'c', multiple: true },
+    step: { type: 'string', short: 's', multiple: true },
+    objects: { type: 'boolean' },
   }, USAGE);
-  const tool = resolve(args.tool ?? DEFAULT_TOOL);
-  if (!existsSync(tool)) {
-    process.stderr.write(`verify:charts: no render tool at ${tool} (give one with --tool)\n`);
+  const usageError = (message: string) => {
+    process.stderr.write(`verify:charts: ${message}\n`);
     return 2;
-  }
-  const configs = args.config ?? [DEFAULT_FLEET_FILE, ...readdirSync('config/examples').filter((f) => f.endsWith('.yaml')).sort().map((f) => `config/examples/${f}`)];
-  const work = mkdtempSync(join(tmpdir(), 'meshfleet-verify-'));
-  let failed = 0;
+  };
+  const tool = resolve(args.tool ?? DEFAULT_TOOL);
+  if (!existsSync(tool)) return usageError(`no render tool at ${tool} (give one with --tool)`);
+  const kubectl = args.kubectl ?? (kustomizeVersion('kubectl') ? 'kubectl' : TOOLS_KUBECTL);
+  const kustomize = kustomizeVersion(kubectl);
+  if (!kustomize?.startsWith('v5.')) return usageError(`${kubectl} ${kustomize ? `has kustomize ${kustomize}` : 'does not run'}, kustomize v5 is needed (give kubectl with --kubectl)`);
+  let targets: FleetTarget[];
   try {
-    for (const config of configs) {
-      const fleet = loadFleet(config);
-      const dist = join(work, relative('.', config).replace(/[/.]/g, '_'), 'dist');
-      for (const [path, content] of renderFleet(fleet).files) {
-        mkdirSync(dirname(join(dist, path)), { recursive: true });
-        writeFileSync(join(dist, path), content);
-      }
-      const out = join(dirname(dist), 'charts');
-      const run = spawnSync(process.execPath, [tool, dist, out], { encoding: 'utf8' });
-      if (run.status !== 0) {
-        process.stdout.write(`FAIL ${config}: the charts did not render\n${run.stdout}${run.stderr}`);
+    targets = args.config || args.step
+      ? [...(args.config ?? []).map(fileTarget), ...(args.step ?? []).map((s) => stepTarget(/^\d+$/.test(s) ? Number(s) : Number.NaN, s))]
+      : [...defaultFleetFiles().map(fileTarget), ...upgradeStepTargets()];
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+
+  process.stdout.write(`post-renderers: ${kubectl} kustomize (${kustomize})\n`);
+  const work = mkdtempSync(join(tmpdir(), 'meshfleet-verify-'));
+  let passed = 0;
+  let failed = 0;
+  /** Who owns what in each cluster at the last upgrade step verified, to compare the next step with. */
+  let lastStep: { step: number; owners: Map<string, Map<string, string[]>> } | undefined;
+  try {
+    targets.forEach((target, i) => {
+      process.stdout.write(`== ${target.label}${target.title ? `: ${target.title}` : ''}\n`);
+      const dir = join(work, String(i));
+      mkdirSync(dir);
+      const fleet = target.load(dir);
+      const result = renderWithCharts(fleet, { tool, kubectl, work: dir });
+      if (!result.ok) {
+        process.stdout.write(`FAIL ${target.label}: the charts did not render\n${result.output}`);
         failed++;
-        continue;
+        return;
       }
+      const before = target.step !== undefined && lastStep?.step === target.step - 1 ? lastStep.owners : undefined;
+      const owners = new Map<string, Map<string, string[]>>();
       for (const cluster of fleet.clusters) {
-        const chartObjects = yamlFilesIn(join(out, cluster.name)).flatMap((f) => parseObjects(readFileSync(f, 'utf8')));
-        const distObjects = yamlFilesIn(join(dist, 'clusters', cluster.name)).flatMap((f) => parseObjects(readFileSync(f, 'utf8')));
-        const problems = problemsOf(fleet, cluster, chartObjects, distObjects);
-        failed += problems.length > 0 ? 1 : 0;
-        process.stdout.write(`${problems.length ? 'FAIL' : 'ok  '} ${config} ${cluster.name} (${cluster.role}, ${chartObjects.length} chart objects)${problems.map((p) => `\n     - ${p}`).join('')}\n`);
+        const { rendered, problems: renderProblems } = result.clusters.get(cluster.name)!;
+        owners.set(cluster.name, ownersOf(rendered));
+        const moved = before?.get(cluster.name) ? ownerChangeProblems(before.get(cluster.name)!, owners.get(cluster.name)!).map((p) => `from step ${target.step! - 1}: ${p}`) : [];
+        const problems = [...renderProblems, ...clusterProblems(fleet, cluster, rendered), ...moved];
+        const objects = rendered.releases.reduce((n, r) => n + r.objects.length, 0);
+        if (problems.length > 0) failed++;
+        else passed++;
+        process.stdout.write(`${problems.length ? 'FAIL' : 'ok  '} ${target.label} ${cluster.name} (${cluster.role}, ${rendered.releases.length} releases, ${objects} objects after post-render)${problems.map((p) => `\n     - ${p}`).join('')}\n`);
+        if (args.objects) {
+          for (const { release, objects: names } of clusterScopedByRelease(rendered.releases)) process.stdout.write(`     ${release}: ${names.join(', ') || '(none)'}\n`);
+        }
       }
-    }
+      if (target.step !== undefined) lastStep = { step: target.step, owners };
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`${failed === 0 ? 'every check holds' : `${failed} failed`}\n`);
+  process.stdout.write(`${passed} ok, ${failed} failed (${targets.length} fleets)${failed === 0 ? ': every check holds' : ''}\n`);
   return failed === 0 ? 0 : 1;
 });
