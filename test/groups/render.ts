@@ -8,6 +8,7 @@ import '../bench.test.ts';
 import '../dist.test.ts';
 import '../incremental-render.test.ts';
 import '../istio.test.ts';
+import '../verify-charts.test.ts';
 import '../object-schemas.test.ts';
 import '../object-scope.test.ts';
 import '../render-fast-path.test.ts';
