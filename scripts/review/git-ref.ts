@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { configFolderOf } from '../../config/load.ts';
 import { withSignalsHeld } from '../lib/signals.ts';
 
 /** A problem with the repository or the revision (the diff's exit 2). */
@@ -45,11 +46,14 @@ export function existsAt(commit: string, path: string, root: string): boolean {
   }
 }
 
-/** Unpacks `commit`'s tree into a new temporary directory; `cleanup` removes it. */
-export function checkoutTo(commit: string, root: string): { dir: string; cleanup: () => void } {
+/**
+ * Unpacks `commit`'s tree, or only the folders `paths` (relative to the repository root), into a
+ * new temporary directory; `cleanup` removes it.
+ */
+export function checkoutTo(commit: string, root: string, paths: readonly string[] = []): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'meshfleet-diff-'));
   try {
-    const tar = execFileSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = execFileSync('git', ['archive', '--format=tar', commit, ...(paths.length > 0 ? ['--', ...paths] : [])], { cwd: root, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
     execFileSync('tar', ['-x', '-C', dir], { input: tar, stdio: ['pipe', 'ignore', 'pipe'] });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
@@ -72,24 +76,11 @@ export interface FleetAtRevision {
  */
 export function fleetAt(config: string, ref: string, command: string): FleetAtRevision {
   const root = repoRoot(process.cwd());
-  const inRepo = relative(root, resolve(config));
-  if (inRepo.startsWith('..')) {
+  if (relative(root, resolve(config)).startsWith('..')) {
     throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${ref}`);
   }
   const commit = resolveCommit(ref, root);
-  return {
-    async use(use) {
-      if (!existsAt(commit, inRepo.split(sep).join('/'), root)) return undefined;
-      return withSignalsHeld(() => {
-        const checkout = checkoutTo(commit, root);
-        try {
-          return use(resolve(checkout.dir, inRepo), checkout.dir);
-        } finally {
-          checkout.cleanup();
-        }
-      }, () => `${command}: interrupted`);
-    },
-  };
+  return { use: (use) => withSignalsHeld(() => unpackFleet(config, commit, root, use), () => `${command}: interrupted`) };
 }
 
 /**
@@ -99,12 +90,22 @@ export function fleetAt(config: string, ref: string, command: string): FleetAtRe
  */
 export function fleetAtCommit<T>(config: string, commit: string, cwd: string, load: (fileInCheckout: string) => T): T | undefined {
   const root = repoRoot(cwd);
-  // The path is as loaded: relative to this process's working folder, not to `cwd`.
+  return relative(root, resolve(config)).startsWith('..') ? undefined : unpackFleet(config, commit, root, load);
+}
+
+/**
+ * Runs `use` on `config` (a path as loaded: relative to this process's working folder) in a
+ * temporary checkout of `commit`, removed afterwards; undefined when the commit lacks the file.
+ * Only the folder its app definitions may come from is unpacked (configFolderOf): not the
+ * rendered dist/ beside it, which in a large fleet is most of the tree.
+ */
+function unpackFleet<T>(config: string, commit: string, root: string, use: (fileInCheckout: string, checkoutDir: string) => T): T | undefined {
   const inRepo = relative(root, resolve(config));
-  if (inRepo.startsWith('..') || !existsAt(commit, inRepo.split(sep).join('/'), root)) return undefined;
-  const checkout = checkoutTo(commit, root);
+  if (!existsAt(commit, inRepo.split(sep).join('/'), root)) return undefined;
+  const folder = relative(root, configFolderOf(resolve(config))).split(sep).join('/');
+  const checkout = checkoutTo(commit, root, folder ? [folder] : []);
   try {
-    return load(resolve(checkout.dir, inRepo));
+    return use(resolve(checkout.dir, inRepo), checkout.dir);
   } finally {
     checkout.cleanup();
   }
