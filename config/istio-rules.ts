@@ -5,7 +5,7 @@
  * tag to it in one commit, …) need the config before the change: see istio-steps.ts.
  */
 import type { Reporter } from './load.ts';
-import { compareVersions, versionParts } from './model.ts';
+import { compareVersions, resolveIstio, versionParts } from './model.ts';
 import type { PartialFleet } from './rules.ts';
 import { checkUnique } from './rules.ts';
 
@@ -25,28 +25,26 @@ export function checkIstio(fleet: PartialFleet, at: Reporter): void {
   if (istio.revisions !== undefined && istio.tags === undefined) {
     at([...path, 'revisions'], `revisions without tags (got ${istio.revisions.length} revision${istio.revisions.length > 1 ? 's' : ''} and no tags, expected tags: {${istio.defaultTag}: ${istio.revisions[0]!.name}}: namespaces and gateways follow a tag, never a revision)`, { key: true });
   }
-  const revisions = istio.revisions ?? [];
-  checkUnique(revisions.map((r) => r.name), [...path, 'revisions'], 'revision name', (p, message) => at([...p, 'name'], message));
+  // Revisions and tags as the model resolves them (the `version` shorthand is one revision with the
+  // default tag), so every reference is checked against exactly what renders.
+  const resolved = resolveIstio(istio);
+  const revisions = resolved.revisions;
+  if (istio.revisions) checkUnique(revisions.map((r) => r.name), [...path, 'revisions'], 'revision name', (p, message) => at([...p, 'name'], message));
   const names = new Set(revisions.map((r) => r.name));
-  const known = [...names].join(', ');
-  if (istio.revisions !== undefined && istio.tags !== undefined) {
-    for (const [tag, revision] of Object.entries(istio.tags)) {
-      if (!names.has(revision)) at([...path, 'tags', tag], `unknown revision (got ${JSON.stringify(revision)}, expected one of ${known})`);
-    }
+  for (const [tag, revision] of Object.entries(istio.tags ?? {})) {
+    if (!names.has(revision)) at([...path, 'tags', tag], `unknown revision (got ${JSON.stringify(revision)}, expected one of ${[...names].join(', ')})`);
   }
-  const tags = istio.tags ?? (istio.revisions === undefined ? { [istio.defaultTag]: '' } : undefined);
-  if (tags !== undefined) {
-    const tagNames = Object.keys(tags);
-    const expected = tagNames.length > 0 ? `one of ${tagNames.join(', ')}` : 'a tag of mesh.istio.tags';
-    if (!(istio.defaultTag in tags)) at([...path, 'defaultTag'], `unknown revision tag (got ${JSON.stringify(istio.defaultTag)}, expected ${expected})`);
-    Object.entries(fleet.apps ?? {}).forEach(([app, ref]) => {
-      if (ref.revisionTag !== undefined && !(ref.revisionTag in tags)) at(['apps', app, 'revisionTag'], `unknown revision tag (got ${JSON.stringify(ref.revisionTag)}, expected ${expected})`);
-    });
-    (fleet.clusters ?? []).forEach((c, i) => {
-      const tag = c.gateways.revisionTag;
-      if (tag !== undefined && !(tag in tags)) at(['clusters', i, 'gateways', 'revisionTag'], `unknown revision tag (got ${JSON.stringify(tag)}, expected ${expected})`);
-    });
-  }
+  const tagNames = Object.keys(resolved.tags);
+  const expected = `one of ${tagNames.join(', ')}`;
+  const known = new Set(tagNames);
+  if (!known.has(istio.defaultTag)) at([...path, 'defaultTag'], `unknown revision tag (got ${JSON.stringify(istio.defaultTag)}, expected ${expected})`);
+  Object.entries(fleet.apps ?? {}).forEach(([app, ref]) => {
+    if (ref.revisionTag !== undefined && !known.has(ref.revisionTag)) at(['apps', app, 'revisionTag'], `unknown revision tag (got ${JSON.stringify(ref.revisionTag)}, expected ${expected})`);
+  });
+  (fleet.clusters ?? []).forEach((c, i) => {
+    const tag = c.gateways.revisionTag;
+    if (tag !== undefined && !known.has(tag)) at(['clusters', i, 'gateways', 'revisionTag'], `unknown revision tag (got ${JSON.stringify(tag)}, expected ${expected})`);
+  });
   checkVersionSkew(revisions, path, at);
 }
 

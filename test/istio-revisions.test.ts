@@ -87,6 +87,12 @@ describe('mesh.istio rules, in one config', () => {
     ]);
   });
 
+  test('tags beside the version shorthand name its one revision', () => {
+    assert.deepEqual(problemsOf(withIstio('    version: 1.30.3\n    tags: { prod-stable: 1-29-6 }\n')), [
+      'fleet.yaml:16:26 mesh.istio.tags.prod-stable: unknown revision (got "1-29-6", expected one of 1-30-3)',
+    ]);
+  });
+
   test('revisions without tags: namespaces follow a tag, never a revision', () => {
     assert.deepEqual(problemsOf(withIstio('    revisions: [{ name: 1-30-3, version: 1.30.3 }]\n')), [
       'fleet.yaml:15:5 mesh.istio.revisions: revisions without tags (got 1 revision and no tags, expected tags: {prod-stable: 1-30-3}: namespaces and gateways follow a tag, never a revision)',
