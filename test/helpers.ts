@@ -1,7 +1,7 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -65,6 +65,19 @@ export function writeFixture(name: string, content: string, dir = tempDir()): st
   const file = join(dir, name);
   writeFileSync(file, content);
   return file;
+}
+
+/**
+ * A fresh folder laid out like this repository's config/: Bookinfo's definition in config/apps and
+ * `text` as the fleet file at `path`, so `definition: apps/…` (or `../apps/…` from examples/)
+ * resolves as in the repository. Returns the fleet file's path.
+ */
+export function fleetTree(text: string, path = 'config/fleet.yaml', dir = tempDir()): string {
+  mkdirSync(join(dir, 'config/apps'), { recursive: true });
+  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(dir, 'config/apps/bookinfo.yaml'));
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+  return join(dir, path);
 }
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderFleet } from '../clusters/render.ts';
@@ -16,20 +16,13 @@ import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.
 import { formatFinding } from '../scripts/review/findings.ts';
 import { istioStepFindings, waveSkewFindings } from '../scripts/review/istio-steps.ts';
 import { runChecks } from '../scripts/review/checks.ts';
-import { DEFAULT_FLEET, ROOT, find, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
+import { DEFAULT_FLEET, ROOT, find, fleetTree, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
 const values = (hr: K8sObject): Values => (hr.spec as { values: Values }).values;
 const FLEET_TEXT = readText(DEFAULT_FLEET);
 
-/** Writes `text` as config/fleet.yaml of a fresh folder, beside a copy of Bookinfo's definition. */
-function fleetFile(text: string): string {
-  const dir = tempDir();
-  mkdirSync(join(dir, 'config/apps'), { recursive: true });
-  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(dir, 'config/apps/bookinfo.yaml'));
-  writeFileSync(join(dir, 'config/fleet.yaml'), text);
-  return join(dir, 'config/fleet.yaml');
-}
+const fleetFile = (text: string): string => fleetTree(text);
 
 /** The config problems of `text`, formatted, the file named `fleet.yaml`. */
 function problemsOf(text: string): string[] {
@@ -44,7 +37,7 @@ function problemsOf(text: string): string[] {
 }
 
 /** The default fleet with `mesh.istio` replaced by `istio` (indented under `  istio:`). */
-const withIstio = (istio: string): string => FLEET_TEXT.replace(/^ {2}istio:\n(?: {4,}.*\n)*/m, `  istio:\n${istio}`);
+const withIstio = (istio: string): string => fleetAtStep(FLEET_TEXT, { title: 'edited', istio: `  istio:\n${istio}` });
 
 const fleets = UPGRADE_STEPS.map((step) => loadFleet(fleetFile(fleetAtStep(FLEET_TEXT, step))));
 const renders = fleets.map((fleet) => renderFleet(fleet));
@@ -246,14 +239,7 @@ describe('across rollout waves: a remote never sends pods to a revision its prim
   // config/examples/waves.yaml: saopaulo (wave canary) and virginia (americas) are remotes of
   // frankfurt (europe, last). Each wave runs the config of its own commit.
   const WAVES_TEXT = readText(join(ROOT, 'config/examples/waves.yaml'));
-  const wavesAt = (step: number): Fleet => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'config/apps'), { recursive: true });
-    mkdirSync(join(dir, 'config/examples'), { recursive: true });
-    copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(dir, 'config/apps/bookinfo.yaml'));
-    writeFileSync(join(dir, 'config/examples/waves.yaml'), fleetAtStep(WAVES_TEXT, UPGRADE_STEPS[step]!));
-    return loadFleet(join(dir, 'config/examples/waves.yaml'));
-  };
+  const wavesAt = (step: number): Fleet => loadFleet(fleetTree(fleetAtStep(WAVES_TEXT, UPGRADE_STEPS[step]!), 'config/examples/waves.yaml'));
   const steps = [0, 1, 2, 3, 4].map(wavesAt);
   /** Findings when the clusters of each wave run the step `stepOf` gives. */
   const skew = (stepOf: Record<string, number>) => waveSkewFindings(steps[0]!, (cluster) => {
@@ -289,11 +275,8 @@ test('CLI: promote refuses to move a remote\'s wave onto a tag its primary\'s wa
   const work = join(dir, 'work');
   git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
   git(dir, 'clone', '--quiet', remote, work);
-  mkdirSync(join(work, 'config/apps'), { recursive: true });
-  mkdirSync(join(work, 'config/examples'), { recursive: true });
-  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(work, 'config/apps/bookinfo.yaml'));
-  const fleet = join(work, 'config/examples/waves.yaml');
   const waves = readText(join(ROOT, 'config/examples/waves.yaml'));
+  const fleet = fleetTree(fleetAtStep(waves, UPGRADE_STEPS[0]!), 'config/examples/waves.yaml', work);
   const commitStep = (step: number) => {
     writeFileSync(fleet, fleetAtStep(waves, UPGRADE_STEPS[step]!));
     git(work, 'add', '.');

@@ -5,7 +5,7 @@
  * Each is made again here, in process, with the same code, and must match the docs byte for byte.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderFleet } from '../clusters/render.ts';
@@ -17,18 +17,14 @@ import { diffRendered } from '../scripts/review/fleet-diff.ts';
 import { formatFinding } from '../scripts/review/findings.ts';
 import { formatText } from '../scripts/review/format-diff.ts';
 import { istioStepFindings } from '../scripts/review/istio-steps.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT, fleetTree } from './helpers.ts';
 
 const FLEET_TEXT = readFileSync(join(ROOT, 'config/fleet.yaml'), 'utf8');
 const docs = readFileSync(join(ROOT, 'docs/istio-upgrade.md'), 'utf8');
 
 /** The default fleet at `text`, loaded from a copy of the repository's config/ layout. */
 function load(text: string): Fleet {
-  const dir = tempDir();
-  mkdirSync(join(dir, 'config/apps'), { recursive: true });
-  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(dir, 'config/apps/bookinfo.yaml'));
-  writeFileSync(join(dir, 'config/fleet.yaml'), text);
-  return { ...loadFleet(join(dir, 'config/fleet.yaml')), file: 'config/fleet.yaml' };
+  return { ...loadFleet(fleetTree(text)), file: 'config/fleet.yaml' };
 }
 
 const texts = UPGRADE_STEPS.map((step) => fleetAtStep(FLEET_TEXT, step));
