@@ -47,6 +47,7 @@ function istioVersions(fleet: Fleet): string {
  */
 function istioRevisions(fleet: Fleet): string[] {
   const { revisions, tags, defaultTag } = fleet.mesh.istio;
+  if (revisions.length === 1 && Object.keys(tags).length === 1) return [];
   const followers = new Map<string, string[]>();
   const follow = (tag: string, what: string) => followers.set(tag, [...(followers.get(tag) ?? []), what]);
   for (const app of fleet.apps) follow(app.revisionTag, `namespace \`${app.namespace}\``);
@@ -55,8 +56,6 @@ function istioRevisions(fleet: Fleet): string[] {
     const clusters = gateways.filter((c) => gatewayTag(fleet, c) === tag).map((c) => c.name);
     if (clusters.length > 0) follow(tag, `gateways of ${clusters.join(', ')}`);
   }
-  const simple = revisions.length === 1 && Object.keys(tags).length === 1;
-  if (simple) return [];
   const rows = revisions.map((r) => {
     const pointing = Object.keys(tags).filter((t) => tags[t] === r.name).sort();
     const tagText = pointing.map((t) => `${t}${t === defaultTag ? ' (default)' : ''}`).join(', ') || 'none';
