@@ -8,4 +8,4 @@ import { bootstrapMain } from './bootstrap/main.ts';
 import { runMain } from './lib/cli.ts';
 
 // runMain also ends quietly on a closed pipe (`npm run bootstrap -- --dry-run | head`).
-await runMain(() => bootstrapMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));
+export const main = (): Promise<void> => runMain(() => bootstrapMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));

@@ -48,7 +48,7 @@ Output: config warnings (settings accepted but without effect) on stderr as
 Exit codes: 0 no error (warnings allowed), 1 errors or invalid config, 2 bad usage
 (or REF unknown, or its config invalid).`;
 
-await runMain(async () => {
+export const main = (): Promise<void> => runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     dist: { type: 'string', short: 'd' },

@@ -49,7 +49,7 @@ or in the working tree, bad usage).`;
 /** An error already printed; the exit code is 2. */
 class Reported extends Error {}
 
-await runMain(async () => {
+export const main = (): Promise<void> => runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     base: { type: 'string', short: 'b' },
     format: { type: 'string', short: 'f' },

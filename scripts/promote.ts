@@ -6,4 +6,4 @@
 import { runMain } from './lib/cli.ts';
 import { promoteMain } from './promote/main.ts';
 
-await runMain(() => promoteMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));
+export const main = (): Promise<void> => runMain(() => promoteMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));

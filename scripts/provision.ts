@@ -86,7 +86,7 @@ function seconds(option: string, value: string | undefined): number | undefined 
   return n;
 }
 
-await runMain(async () => {
+const provisionCommand = (): Promise<void> => runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     cluster: { type: 'string', multiple: true },
@@ -133,6 +133,10 @@ await runMain(async () => {
     throw err;
   }
 });
-// A gRPC channel still trying a server that never answered would hold the process open for its
-// own connect timeout; everything is written (stdout and stderr are synchronous on pipes and files).
-process.exit();
+
+export async function main(): Promise<void> {
+  await provisionCommand();
+  // A gRPC channel still trying a server that never answered would hold the process open for its
+  // own connect timeout; everything is written (stdout and stderr are synchronous on pipes and files).
+  process.exit();
+}

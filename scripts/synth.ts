@@ -35,7 +35,7 @@ Options:
 Exit codes: 0 rendered, 1 invalid config or write error, 2 bad usage; 130/143 after
 SIGINT/SIGTERM (during the write, once the write has finished).`;
 
-await runMain(async () => {
+export const main = (): Promise<void> => runMain(async () => {
   const args = parseCli(process.argv.slice(2), {
     config: { type: 'string', short: 'c' },
     out: { type: 'string', short: 'o' },

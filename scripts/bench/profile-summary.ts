@@ -1,7 +1,7 @@
 /**
  * Summarizes a V8 CPU profile (`node --cpu-prof`): where the time went, by file and by function.
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/synth.ts --config FLEET --out /tmp/x
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/cli.ts synth --config FLEET --out /tmp/x
  *   node --import tsx scripts/bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--top N] [--match REGEX]
  *
  * Prints self time by file (packages folded into one line each) and by function, then inclusive

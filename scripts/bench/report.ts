@@ -43,7 +43,7 @@ export interface CliResult {
   readonly coldMs: number;
   /** `npm run synth` (npm, then the same bin), when npm is on PATH. */
   readonly npmRunMs?: number;
-  /** `node --import tsx scripts/synth.ts`: the sources compiled on the fly, for reference. */
+  /** `node --import tsx scripts/cli.ts synth`: the sources compiled on the fly, for reference. */
   readonly tsxMs: number;
   /** `node -e 0`: the floor of any Node command. */
   readonly nodeMs: number;
@@ -102,10 +102,10 @@ export function cliTable(cli: CliResult): string {
   return [
     '| `synth` of the default fleet (2 clusters) | wall |',
     '|---|---:|',
-    `| \`meshfleet synth\` (\`node bin/meshfleet.mjs synth\`), cold: fresh process and output directory, bundle built by \`npm ci\` | ${ms(cli.coldMs)} |`,
+    `| \`meshfleet synth\` (\`node bin/meshfleet.mjs synth\`), cold: fresh process and output directory, bundle built by \`npm ci\`, code cache written by the first run | ${ms(cli.coldMs)} |`,
     ...(cli.npmRunMs !== undefined ? [`| \`npm run synth\` (npm, then the same bin) | ${ms(cli.npmRunMs)} |`] : []),
     `| re-synth, nothing changed: ${cli.resynthWritten} files written, ${cli.resynthTouched} with a new inode or mtime | ${ms(cli.resynthMs)} |`,
-    `| for reference: \`node --import tsx scripts/synth.ts\` (sources compiled on the fly, as before the bundle) | ${ms(cli.tsxMs)} |`,
+    `| for reference: \`node --import tsx scripts/cli.ts synth\` (sources compiled on the fly, as before the bundle) | ${ms(cli.tsxMs)} |`,
     `| for reference: \`node -e 0\` | ${ms(cli.nodeMs)} |`,
   ].join('\n');
 }

@@ -1,0 +1,62 @@
+// Runs the CLI bundle (bin/bundle.mjs) the way node runs a CommonJS module, but from V8's code
+// cache: Node 20 has no compile cache for modules, so without one every command would parse and
+// compile the 3.7 MB bundle again, and then each function it calls once more on first use.
+//
+// There is one cache per command (`cli.cjs.<command>.v8cache` beside the bundle), written when
+// that command's first real run exits: V8 then includes every function the run compiled, so the
+// next run of the same command compiles almost nothing. A run that only printed help or stopped
+// on bad usage (exit 2) writes none, so a cache always holds a command's real work and unknown
+// commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
+// and replaced; a new bundle lives in a new folder, with no cache yet.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname } from 'node:path';
+import vm from 'node:vm';
+
+/** Exit codes after which a run's compiled code is worth keeping: done (0) or failed on input (1). */
+const REAL_RUN_EXITS = new Set([0, 1]);
+const HELP = new Set(['-h', '--help', 'help']);
+
+/**
+ * Runs the bundle at `entry` for process.argv, starting from its code cache when there is one.
+ * With MESHFLEET_DEBUG set, says on stderr whether the cache was used, written or rejected.
+ */
+export function runBundle(entry) {
+  const [command = '', ...options] = process.argv.slice(2);
+  const named = /^[a-z][a-z-]{0,30}$/.test(command) && !HELP.has(command);
+  // `synth --help` starts from synth's cache but does not write one; `meshfleet --help` has none.
+  const cacheFile = `${entry}.${named ? command : 'help'}.v8cache`;
+  const worthKeeping = named && !options.some((o) => HELP.has(o));
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet: this run writes it.
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(entry, 'utf8')), {
+    filename: entry,
+    cachedData,
+    // A dynamic import() in the bundle loads like one in any module.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const state = cachedData === undefined ? 'none' : script.cachedDataRejected === false ? 'used' : 'rejected';
+  if (process.env.MESHFLEET_DEBUG) process.stderr.write(`meshfleet: code cache ${state} (${cacheFile})\n`);
+  if (state !== 'used' && worthKeeping) {
+    process.once('exit', (code) => {
+      if (REAL_RUN_EXITS.has(code)) saveCache(script, cacheFile);
+    });
+  }
+  const module = { exports: {}, filename: entry, id: entry, loaded: false };
+  script.runInThisContext()(module.exports, createRequire(entry), module, entry, dirname(entry));
+}
+
+/** Writes the cache beside the bundle, renamed into place so a reader never sees half of it. */
+function saveCache(script, cacheFile) {
+  const tmp = `${cacheFile}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+  } catch {
+    // A read-only node_modules only costs speed.
+  }
+}

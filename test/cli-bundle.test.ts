@@ -1,0 +1,98 @@
+/**
+ * The `meshfleet` bin: one command with subcommands, run from the prebuilt CommonJS bundle
+ * (bin/bundle.mjs) through V8's code cache (bin/run-bundle.mjs).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+import { ensureBundle } from '../bin/bundle.mjs';
+import { MESHFLEET_BIN, ROOT, runCommand, tempDir } from './helpers.ts';
+
+const RUN_BUNDLE = pathToFileURL(join(ROOT, 'bin/run-bundle.mjs')).href;
+
+/** Runs `entry` through runBundle as the bin does, with `args` as the command line. */
+function runThroughCache(entry: string, args: string[]) {
+  const bin = join(dirname(entry), 'bin.mjs');
+  writeFileSync(bin, `import { runBundle } from ${JSON.stringify(RUN_BUNDLE)};\nrunBundle(${JSON.stringify(entry)});\n`);
+  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, MESHFLEET_DEBUG: '1' } });
+  const cache = /code cache (\w+) \((.*)\)/.exec(run.stderr);
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, cache: cache?.[1], cacheFile: cache?.[2] };
+}
+
+/** A small CommonJS bundle that uses what a bundle may: require, __filename, import.meta.url's define, exit codes. */
+function tinyBundle(): string {
+  const dir = join(tempDir(), 'cli-test');
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, 'cli.cjs');
+  writeFileSync(entry, [
+    "const __meshfleetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+    "const { basename } = require('node:path');",
+    'const [command, code] = process.argv.slice(2);',
+    'console.log(`${command} from ${basename(__filename)} at ${__meshfleetImportMetaUrl.startsWith("file://")}`);',
+    'process.exitCode = Number(code ?? 0);',
+  ].join('\n'));
+  return entry;
+}
+
+describe('meshfleet bin', () => {
+  test('--help lists every command; an unknown command is exit 2 and names the list', async () => {
+    const help = await runCommand('--help', []);
+    assert.equal(help.status, 0);
+    for (const command of ['synth', 'check', 'diff', 'provision', 'bootstrap', 'promote', 'bench']) assert.match(help.stdout, new RegExp(`^  ${command} +\\S`, 'm'));
+    const none = spawnSync(process.execPath, [MESHFLEET_BIN], { encoding: 'utf8' });
+    assert.equal(none.status, 2);
+    assert.match(none.stdout, /^Usage: meshfleet <command>/);
+    const unknown = await runCommand('synthesize', []);
+    assert.equal(unknown.status, 2);
+    assert.equal(unknown.stderr, 'meshfleet: unknown command "synthesize" (expected one of synth, check, diff, provision, bootstrap, promote, bench)\nRun `meshfleet --help` for the list.\n');
+  });
+
+  test('the bundle is one CommonJS script, the same entry for the same sources', async () => {
+    const entry = await ensureBundle();
+    assert.match(entry, /cli-[0-9a-f]{16}[/\\]cli\.cjs$/);
+    assert.equal(await ensureBundle(), entry);
+    assert.doesNotMatch(readFileSync(entry, 'utf8').slice(0, 4096), /^import |^export /m);
+  });
+});
+
+describe('code cache (bin/run-bundle.mjs)', () => {
+  test('the first real run writes it, the next uses it; a damaged cache is rejected and replaced', () => {
+    const entry = tinyBundle();
+    const first = runThroughCache(entry, ['synth', '0']);
+    assert.equal(first.stdout, 'synth from cli.cjs at true\n');
+    assert.equal(first.cache, 'none');
+    assert.equal(first.cacheFile, `${entry}.synth.v8cache`);
+    assert.ok(existsSync(first.cacheFile!), 'written when the run exits');
+    assert.equal(runThroughCache(entry, ['synth', '0']).cache, 'used');
+    writeFileSync(first.cacheFile!, 'not a code cache');
+    assert.equal(runThroughCache(entry, ['synth', '0']).cache, 'rejected');
+    const again = runThroughCache(entry, ['synth', '0']);
+    assert.equal(again.cache, 'used');
+    assert.equal(again.stdout, first.stdout, 'the same output from the cache');
+  });
+
+  test('help, bad usage and unknown commands write no cache; a run that fails on its input (exit 1) does', () => {
+    const entry = tinyBundle();
+    for (const args of [['check', '0', '--help'], ['check', '2'], ['--help', '0']]) {
+      const run = runThroughCache(entry, args);
+      assert.equal(run.status, Number(args[1] === '0' ? 0 : args[1]));
+      assert.ok(!existsSync(run.cacheFile!), `${args.join(' ')}: no ${run.cacheFile}`);
+    }
+    const failed = runThroughCache(entry, ['check', '1']);
+    assert.equal(failed.status, 1);
+    assert.ok(existsSync(failed.cacheFile!));
+    rmSync(failed.cacheFile!);
+  });
+
+  test('the real CLI starts from its cache once a run of the command wrote it, with the same output', async () => {
+    const env = { ...process.env, MESHFLEET_DEBUG: '1' };
+    const first = await runCommand('check', ['--config', 'config/fleet.yaml'], ROOT, env);
+    const second = await runCommand('check', ['--config', 'config/fleet.yaml'], ROOT, env);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(second.stderr, /code cache used \(.*cli\.cjs\.check\.v8cache\)/);
+    assert.equal(second.stdout, first.stdout);
+  });
+});
