@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { ROOT, hasKubectl, kustomizeBuildAll, tempDir } from './helpers.ts';
+import { ROOT, hasKubectl, kustomizeBuildAll, mustFind, objectsOf, render, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -40,5 +40,17 @@ describe('test helpers', () => {
     const built = await kustomizeBuildAll(dirs, { kubectl });
     assert.deepEqual(built.map((out) => out.match(/name: (\w+)/)?.[1]), ['one', 'one', 'two', 'one', 'one']);
     assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort(), [dirs[0], dirs[2], dirs[3], dirs[4]]);
+  });
+
+  test('objectsOf parses each text once, and every call gets objects of its own to change', () => {
+    const { rendered } = render();
+    const first = objectsOf(rendered, 'frankfurt', 'apps');
+    const deployment = mustFind(first, 'Deployment', 'reviews-v1', 'bookinfo');
+    (deployment.spec as { replicas: number }).replicas = 99;
+    deployment.metadata.name = 'changed';
+    const second = objectsOf(rendered, 'frankfurt', 'apps');
+    assert.equal(second.length, first.length);
+    assert.notEqual((mustFind(second, 'Deployment', 'reviews-v1', 'bookinfo').spec as { replicas: number }).replicas, 99);
+    assert.equal(second.some((o) => o.metadata.name === 'changed'), false);
   });
 });

@@ -36,16 +36,25 @@ export function render(file = DEFAULT_FLEET): { fleet: Fleet; rendered: Rendered
   return hit;
 }
 
-/** Every object rendered for a cluster (optionally one layer), parsed from the file contents. */
+/** The objects of each file text parsed so far (see objectsOf). */
+const parsedTexts = new Map<string, readonly K8sObject[]>();
+
+/**
+ * Every object rendered for a cluster (optionally one layer), parsed from the file contents. Tests
+ * ask for the same cached renders' objects again and again, so each text is parsed once per
+ * process; every call gets its own copies, free to change.
+ */
 export function objectsOf(rendered: RenderedFleet, cluster: string, layer?: string): K8sObject[] {
   const prefix = `clusters/${cluster}/${layer ? `${layer}/` : ''}`;
   const out: K8sObject[] = [];
   for (const [path, content] of rendered.files) {
     if (!path.startsWith(prefix) || !path.endsWith('.yaml') || path.endsWith('kustomization.yaml')) continue;
-    for (const doc of parseAllDocuments(content) as { toJS(): unknown }[]) {
-      const obj = doc.toJS() as K8sObject | null;
-      if (obj) out.push(obj);
+    let objects = parsedTexts.get(content);
+    if (!objects) {
+      objects = (parseAllDocuments(content) as { toJS(): unknown }[]).map((doc) => doc.toJS() as K8sObject | null).filter((obj): obj is K8sObject => Boolean(obj));
+      parsedTexts.set(content, objects);
     }
+    out.push(...structuredClone(objects));
   }
   return out;
 }
