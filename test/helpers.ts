@@ -1,20 +1,18 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { listFiles } from '../scripts/lib/write-tree.ts';
+import { DEFAULT_FLEET, ROOT } from './commands.ts';
 import { tempDir } from './temp-dir.ts';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
-export const EXAMPLES = ['multi-network', 'multi-primary', 'global-frontends', 'three-regions', 'waves', 'istio-canary'].map((name) => join(ROOT, `config/examples/${name}.yaml`));
+export { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, runCommand, runSynth, type CommandRun } from './commands.ts';
 
 export interface K8sObject {
   apiVersion: string;
@@ -96,35 +94,6 @@ export const readText = (file: string): string => readFileSync(file, 'utf8');
 let kubectlFound: boolean | undefined;
 /** True when kubectl (with its built-in kustomize) can run here (asked once per process). */
 export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0);
-
-/** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
-export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
-
-/** What a command run printed, and its exit code. */
-export interface CommandRun {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`. Asynchronous, so the
- * tests of a suite with `{ concurrency: true }` run their commands side by side.
- */
-export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): Promise<CommandRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Runs `npm run synth` as a user would; returns exit code and output. */
-export const runSynth = (args: string[], cwd = ROOT) => runCommand('synth', args, cwd);
 
 const execFileAsync = promisify(execFile);
 
