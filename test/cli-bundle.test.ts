@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { ensureBundle } from '../bin/bundle.mjs';
-import { MESHFLEET_BIN, ROOT, runCommand, tempDir } from './helpers.ts';
+import { MESHFLEET_BIN, ROOT, runCommand, tempDir } from './commands.ts';
 
 const RUN_BUNDLE = pathToFileURL(join(ROOT, 'bin/run-bundle.mjs')).href;
 

@@ -1,18 +1,18 @@
 /** Shared test helpers: render fleets in-process, parse rendered YAML, find objects. */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { listFiles } from '../scripts/lib/write-tree.ts';
+import { DEFAULT_FLEET, ROOT } from './commands.ts';
 import { tempDir } from './temp-dir.ts';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DEFAULT_FLEET = join(ROOT, 'config/fleet.yaml');
-export const EXAMPLES = ['multi-network', 'multi-primary', 'global-frontends', 'three-regions', 'waves', 'istio-canary'].map((name) => join(ROOT, `config/examples/${name}.yaml`));
+export { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, runCommand, runSynth, type CommandRun } from './commands.ts';
 
 export interface K8sObject {
   apiVersion: string;
@@ -34,16 +34,25 @@ export function render(file = DEFAULT_FLEET): { fleet: Fleet; rendered: Rendered
   return hit;
 }
 
-/** Every object rendered for a cluster (optionally one layer), parsed from the file contents. */
+/** The objects of each file text parsed so far (see objectsOf). */
+const parsedTexts = new Map<string, readonly K8sObject[]>();
+
+/**
+ * Every object rendered for a cluster (optionally one layer), parsed from the file contents. Tests
+ * ask for the same cached renders' objects again and again, so each text is parsed once per
+ * process; every call gets its own copies, free to change.
+ */
 export function objectsOf(rendered: RenderedFleet, cluster: string, layer?: string): K8sObject[] {
   const prefix = `clusters/${cluster}/${layer ? `${layer}/` : ''}`;
   const out: K8sObject[] = [];
   for (const [path, content] of rendered.files) {
     if (!path.startsWith(prefix) || !path.endsWith('.yaml') || path.endsWith('kustomization.yaml')) continue;
-    for (const doc of parseAllDocuments(content) as { toJS(): unknown }[]) {
-      const obj = doc.toJS() as K8sObject | null;
-      if (obj) out.push(obj);
+    let objects = parsedTexts.get(content);
+    if (!objects) {
+      objects = (parseAllDocuments(content) as { toJS(): unknown }[]).map((doc) => doc.toJS() as K8sObject | null).filter((obj): obj is K8sObject => Boolean(obj));
+      parsedTexts.set(content, objects);
     }
+    out.push(...structuredClone(objects));
   }
   return out;
 }
@@ -86,48 +95,60 @@ let kubectlFound: boolean | undefined;
 /** True when kubectl (with its built-in kustomize) can run here (asked once per process). */
 export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0);
 
-/** The `meshfleet` bin, which runs the prebuilt bundle (rebuilt when a source is newer). */
-export const MESHFLEET_BIN = join(ROOT, 'bin/meshfleet.mjs');
-
-/** What a command run printed, and its exit code. */
-export interface CommandRun {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`. Asynchronous, so the
- * tests of a suite with `{ concurrency: true }` run their commands side by side.
- */
-export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): Promise<CommandRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MESHFLEET_BIN, command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Runs `npm run synth` as a user would; returns exit code and output. */
-export const runSynth = (args: string[], cwd = ROOT) => runCommand('synth', args, cwd);
-
 const execFileAsync = promisify(execFile);
 
+/** `kubectl kustomize` outputs by the digest of the folder's files (see kustomizeBuild). */
+const kustomizeBuilds = new Map<string, Promise<string>>();
+
 /**
- * `kubectl kustomize DIR` for each of `dirs`, a few at a time (each is a process of its own that
- * mostly starts up); the outputs in the order of `dirs`. Rejects with the first build that fails.
+ * The digest of every file under `dir` (paths relative to it, and contents), or undefined when a
+ * kustomization there names something outside it (`..`, an absolute path, a URL), whose build
+ * would then depend on more than these files.
  */
-export async function kustomizeBuildAll(dirs: readonly string[], atOnce = 4): Promise<string[]> {
+function treeDigest(dir: string): string | undefined {
+  const hash = createHash('sha256');
+  for (const [rel, abs] of [...listFiles(dir)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const content = readFileSync(abs);
+    if (basename(rel) === 'kustomization.yaml' && /(^|[\s'"])(\/|[a-z]+:\/\/)|\.\./m.test(content.toString('utf8'))) return undefined;
+    hash.update(`${rel}\0${content.length}\0`).update(content);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * `kubectl kustomize DIR`. kustomize's output is a function of the folder's files, so a folder
+ * byte-identical to one already built in this process (the same layer of two clusters or of two
+ * example fleets: 47 of the 108 folders of the dist contract tests) gets that build's output, or
+ * its failure, without another kubectl run.
+ */
+function kustomizeBuild(dir: string, kubectl: string): Promise<string> {
+  const build = () => execFileAsync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
+  const digest = treeDigest(dir);
+  if (digest === undefined) return build();
+  const key = `${kubectl}\0${digest}`;
+  let output = kustomizeBuilds.get(key);
+  if (!output) kustomizeBuilds.set(key, (output = build()));
+  return output;
+}
+
+export interface KustomizeBuildOptions {
+  /** Builds run at once (each is a process of its own that mostly starts up). Default 4. */
+  readonly atOnce?: number;
+  /** The kubectl to run. Default `kubectl` from PATH. */
+  readonly kubectl?: string;
+}
+
+/**
+ * `kubectl kustomize DIR` for each of `dirs`, a few at a time; the outputs in the order of `dirs`.
+ * Rejects with the first build that fails.
+ */
+export async function kustomizeBuildAll(dirs: readonly string[], { atOnce = 4, kubectl = 'kubectl' }: KustomizeBuildOptions = {}): Promise<string[]> {
   const out: string[] = new Array(dirs.length);
   let next = 0;
   const worker = async () => {
     while (next < dirs.length) {
       const i = next++;
-      out[i] = (await execFileAsync('kubectl', ['kustomize', dirs[i]!], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout;
+      out[i] = await kustomizeBuild(dirs[i]!, kubectl);
     }
   };
   await Promise.all(Array.from({ length: Math.min(atOnce, dirs.length) }, worker));

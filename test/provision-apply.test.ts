@@ -5,6 +5,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
+import { clusterManagerService } from './fake-gke/proto.ts';
 import { FakeGke } from './fake-gke/server.ts';
 import { findCluster } from '../config/model.ts';
 import { clusterRequest } from '../scripts/provision/cluster-request.ts';
@@ -265,5 +266,21 @@ describe('network steps (gcloud stand-in)', () => {
       'compute firewall-rules update mesh-vpc-mesh-internal --project=meshfleet-demo --rules=all --source-ranges=10.10.0.0/20,10.100.0.0/14,10.20.0.0/20,10.108.0.0/14 --no-disabled --format=json',
     ]);
     assert.match(out, /firewall mesh-vpc-mesh-internal +updated +\S+ +sourceRanges\n/);
+  });
+});
+
+describe('the fake GKE API', () => {
+  test('decodes the service definition once per process: every fake of a test group serves the same one', async () => {
+    const second = await FakeGke.start({ pollsToDone: 1 });
+    try {
+      assert.equal(clusterManagerService(), clusterManagerService());
+      // Both answer, each from its own state.
+      const { code, out } = await runProvision(second.address);
+      assert.equal(code, 0, out);
+      assert.equal(second.requests('CreateCluster').length, 2);
+      assert.equal(fake.requests('CreateCluster').length, 0);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
-import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runCommand, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runCommand, tempDir } from './commands.ts';
 
 const runDiff = (args: string[], cwd: string) => runCommand('diff', args, cwd);
 

@@ -13,6 +13,7 @@ import { loadFleet } from '../config/load.ts';
 import { diffRendered, hasChanges } from '../scripts/review/fleet-diff.ts';
 import { COMMENT_MARKER, formatMarkdown, formatText } from '../scripts/review/format-diff.ts';
 import { diffLines } from '../scripts/review/line-diff.ts';
+import { parseRendered, type ParsedTexts } from '../scripts/review/objects.ts';
 import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
 import { DEFAULT_FLEET, ROOT, render, tempDir } from './helpers.ts';
 
@@ -210,6 +211,19 @@ describe('diffRendered: a known change gives a known report', () => {
     assert.ok(objects.counts.added > 5 && objects.counts.changed === 0);
     assert.match(formatText(diffRendered(base, withTokyo), LABELS), /\ntokyo \(new cluster\): \d+ added, 0 changed, 0 removed\nunchanged: frankfurt, saopaulo\n/);
     assert.match(formatText(diffRendered(withTokyo, base), LABELS), /\ntokyo \(removed cluster\): 0 added, 0 changed, \d+ removed\n/);
+  });
+
+  test('a text on both sides is parsed once: the sides share its objects, each placed in its own cluster, layer and file', () => {
+    const text = base.get('clusters/frankfurt/apps/bookinfo-services.yaml')!;
+    const parsed: ParsedTexts = new Map();
+    const before = parseRendered(new Map([['clusters/frankfurt/apps/bookinfo-services.yaml', text]]), parsed);
+    const after = parseRendered(new Map([['clusters/tokyo/mesh/moved.yaml', text], ['clusters/tokyo/mesh/other.yaml', 'kind: ConfigMap\n']]), parsed);
+    assert.equal(parsed.size, 2);
+    assert.ok(before.length > 1 && after.length === before.length + 1);
+    before.forEach((o, i) => assert.equal(after[i]!.body, o.body, `${o.kind} ${o.name}: one parsed object`));
+    assert.deepEqual(after.map((o) => `${o.cluster} ${o.layer} ${o.file} ${o.kind}`), [...before.map((o) => `tokyo mesh clusters/tokyo/mesh/moved.yaml ${o.kind}`), 'tokyo mesh clusters/tokyo/mesh/other.yaml ConfigMap']);
+    assert.throws(() => parseRendered(new Map([['clusters/tokyo/mesh/bad.yaml', 'a: [\n']]), parsed), /^Error: clusters\/tokyo\/mesh\/bad\.yaml: /);
+    assert.equal(parsed.size, 2, 'a text that does not parse is not kept');
   });
 
   test('objects reordered within a file: no object change, the file is listed as rearranged', () => {

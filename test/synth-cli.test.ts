@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { listFiles } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir } from './commands.ts';
 
 const snapshot = (dir: string) => new Map([...listFiles(dir)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
 

@@ -9,7 +9,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT, tempDir } from './commands.ts';
 
 interface Step {
   name?: string;

@@ -7,7 +7,7 @@
 import type { RequestPath } from '../../clusters/routing.ts';
 import { CLUSTERS_DIR, FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
 import { diffLines, type LineHunk } from './line-diff.ts';
-import { clustersOf, layerRank, locate, parseRendered, type RenderedObject } from './objects.ts';
+import { clustersOf, layerRank, locate, parseRendered, type ParsedTexts, type RenderedObject } from './objects.ts';
 import { diffValues, type FieldChange } from './value-diff.ts';
 
 export type Rendered = ReadonlyMap<string, string>;
@@ -73,8 +73,10 @@ export const isChanged = (c: ClusterDiff): boolean => c.changes.length > 0 || c.
 export const hasChanges = (d: FleetDiff): boolean => d.overview.length > 0 || d.clusters.some(isChanged);
 
 export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}): FleetDiff {
-  const baseObjects = group(parseRendered(base));
-  const headObjects = group(parseRendered(head));
+  // One parse per distinct text: a file the change left alone is parsed once, for both sides.
+  const parsed: ParsedTexts = new Map();
+  const baseObjects = group(parseRendered(base, parsed));
+  const headObjects = group(parseRendered(head, parsed));
   const baseClusters = new Set(clustersOf(base));
   const headClusters = new Set(clustersOf(head));
   const clusters = [...new Set([...baseClusters, ...headClusters])].sort().map((cluster): ClusterDiff => {

@@ -35,28 +35,45 @@ export function locate(path: string): { cluster: string; layer: string } | undef
 export const holdsObjects = (path: string): boolean =>
   path.endsWith('.yaml') && !path.endsWith(`/${KUSTOMIZATION_FILE}`) && locate(path) !== undefined;
 
-/** Every Kubernetes object of every cluster, in file order. */
-export function parseRendered(files: ReadonlyMap<string, string>): RenderedObject[] {
+/** What a file's text holds: each document's object and the fields that identify it. */
+type ParsedObject = Omit<RenderedObject, 'cluster' | 'layer' | 'file'>;
+/** File texts already parsed, and their objects (see parseRendered). */
+export type ParsedTexts = Map<string, readonly ParsedObject[]>;
+
+/**
+ * Every Kubernetes object of every cluster, in file order. `parsed` keeps each text's objects
+ * across calls: a diff passes one to both sides, so a file whose text did not change (most of
+ * them, at fleet scale) is parsed once and both sides share its objects, read-only.
+ */
+export function parseRendered(files: ReadonlyMap<string, string>, parsed: ParsedTexts = new Map()): RenderedObject[] {
   const out: RenderedObject[] = [];
   for (const [file, content] of files) {
     if (!holdsObjects(file)) continue;
     const { cluster, layer } = locate(file)!;
-    for (const doc of parseAllDocuments(content)) {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
-      const body = doc.toJS() as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object') continue;
-      const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
-      out.push({
-        cluster,
-        layer,
-        file,
-        apiVersion: String(body.apiVersion ?? ''),
-        kind: String(body.kind ?? ''),
-        name: String(metadata.name ?? ''),
-        namespace: metadata.namespace,
-        body,
-      });
+    let objects = parsed.get(content);
+    if (!objects) {
+      objects = parseObjects(file, content);
+      parsed.set(content, objects);
     }
+    for (const o of objects) out.push({ cluster, layer, file, ...o });
+  }
+  return out;
+}
+
+function parseObjects(file: string, content: string): ParsedObject[] {
+  const out: ParsedObject[] = [];
+  for (const doc of parseAllDocuments(content)) {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+    const body = doc.toJS() as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object') continue;
+    const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
+    out.push({
+      apiVersion: String(body.apiVersion ?? ''),
+      kind: String(body.kind ?? ''),
+      name: String(metadata.name ?? ''),
+      namespace: metadata.namespace,
+      body,
+    });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * One test process for these test files (README.md § Test): config and what is derived from it:
  * the loader's rules, locality, routing and its costs, FLEET.md, the global entry, promotion
- * waves; and that every test file is in one group.
+ * waves; that every test file is in one group; and synth's write: hostile outputs, locks, writers
+ * under stress and killed ones (child processes).
  */
 import '../chart-keys.test.ts';
 import '../config-rules.test.ts';
@@ -16,3 +17,5 @@ import '../promote-config.test.ts';
 import '../routing.test.ts';
 import '../routing-costs.test.ts';
 import '../schema.test.ts';
+import '../write-tree.test.ts';
+import '../write-tree-concurrency.test.ts';

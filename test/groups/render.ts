@@ -1,11 +1,13 @@
 /**
  * One test process for these test files (README.md § Test): rendering, in-process: the dist
  * contract and its kustomize builds, incremental and fast-path renders, Istio, apps, object
- * schemas and scopes, the benchmark's parts.
+ * schemas and scopes, the benchmark's parts; the test helpers (temporary folders, parsing and
+ * kustomize builds done once).
  */
 import '../apps.test.ts';
 import '../bench.test.ts';
 import '../dist.test.ts';
+import '../helpers.test.ts';
 import '../incremental-render.test.ts';
 import '../istio.test.ts';
 import '../verify-charts.test.ts';

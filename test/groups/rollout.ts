@@ -6,5 +6,4 @@ import '../bootstrap-ca.test.ts';
 import '../bootstrap-plan.test.ts';
 import '../bootstrap-run.test.ts';
 import '../bootstrap-units.test.ts';
-import '../istio-revisions.test.ts';
 import '../promote.test.ts';
