@@ -11,8 +11,8 @@ import { ConfigError, type Problem } from '../config/problems.ts';
 import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
 import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
-import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecks, type Finding } from './review/checks.ts';
-import { parseRendered } from './review/objects.ts';
+import { checkInput } from './review/check-input.ts';
+import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecksOn, type Finding } from './review/checks.ts';
 import { firstCommit, fleetAt, GitRefError } from './review/git-ref.ts';
 import { ISTIO_STEPS, istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from './review/istio-steps.ts';
 
@@ -76,7 +76,8 @@ export const main = (): Promise<void> => runMain(async () => {
   const rel = dist ? relative(process.cwd(), resolve(dist)) : '';
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
   const files = renderFleet(fleet, { distInRepo }).files;
-  const findings: Finding[] = runChecks(fleet, files, { distInRepo });
+  const input = checkInput(fleet, files, { distInRepo });
+  const findings: Finding[] = runChecksOn(input);
   if (dist) {
     const onDisk = new Map([...listFiles(dist)].map(([path, abs]) => [path, readFileSync(abs, 'utf8')]));
     findings.push(...checkDistFresh(onDisk, files, dist.replace(/\/+$/, ''), fleet.file));
@@ -107,7 +108,7 @@ export const main = (): Promise<void> => runMain(async () => {
   }
 
   for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
-  const objects = parseRendered(files).length;
+  const objects = input.objects.length;
   const ran = `${CHECKS.length} checks${dist ? ` + ${dist} freshness` : ''}${stepChecked ? ` + the step from ${args.base}` : ''}`;
   process.stdout.write(`check: ${fleet.file}, ${fleet.clusters.length} clusters, ${objects} objects, ${ran}: ${countFindings(findings, configWarnings.length)}\n`);
   return hasErrors(findings) ? 1 : 0;

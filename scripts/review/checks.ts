@@ -8,7 +8,7 @@
 import type { Fleet } from '../../config/model.ts';
 import { calleeEndpoints } from './check-callee-endpoints.ts';
 import { callerServices } from './check-caller-services.ts';
-import { checkInput, type Check, type CheckOptions } from './check-input.ts';
+import { checkInput, type Check, type CheckInput, type CheckOptions } from './check-input.ts';
 import { fluxPaths } from './check-flux-paths.ts';
 import { globalEntry } from './check-global-entry.ts';
 import { helmValueKeys } from './check-helm-values.ts';
@@ -55,6 +55,10 @@ export const CHECKS: readonly Check[] = [
 
 /** Runs every check on a fleet and its rendered files; findings in check order. */
 export function runChecks(fleet: Fleet, files: ReadonlyMap<string, string>, options: CheckOptions = {}): Finding[] {
-  const input = checkInput(fleet, files, options);
+  return runChecksOn(checkInput(fleet, files, options));
+}
+
+/** Runs every check on input parsed once (`checkInput`), for a caller that also reads its objects. */
+export function runChecksOn(input: CheckInput): Finding[] {
   return CHECKS.flatMap((check) => check.run(input));
 }
