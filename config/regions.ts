@@ -49,9 +49,23 @@ export function byDistanceFrom(from: string, candidates: Iterable<string>): stri
   return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || a.localeCompare(b));
 }
 
-/** The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none. */
+/**
+ * The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none.
+ * `byDistanceFrom(...)[0]` in one pass: locality failover asks this for every region and service,
+ * and sorting all candidates each time was most of FLEET.md's region-failure cost.
+ */
 export function nearestOtherRegion(from: string, candidates: Iterable<string>): string | undefined {
-  return byDistanceFrom(from, [...candidates].filter((r) => r !== from))[0];
+  let best: string | undefined;
+  let bestKm = 0;
+  for (const region of candidates) {
+    if (region === from) continue;
+    const km = regionDistanceKm(from, region);
+    if (best === undefined || km < bestKm || (km === bestKm && region.localeCompare(best) < 0)) {
+      best = region;
+      bestKm = km;
+    }
+  }
+  return best;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -78,6 +78,23 @@ describe('facts left out of other clusters\' keys change only their own cluster'
         assert.deepEqual(elsewhere, [], `placements of ${cluster.name}`);
       }
     });
+    test(`${label}: scaling the running workloads of a cluster changes only that cluster, config clusters included`, () => {
+      const keyed = renderFleet(fleet, { incremental: { salt: SALT } });
+      for (const cluster of clusters) {
+        // Replicas and resources only: every placement keeps running, so no config cluster reads a change.
+        const apps = fleet.apps.map((a) => ({
+          ...a,
+          placements: a.placements.map((p) => (p.cluster === cluster.name ? { ...p, replicas: 7, autoscaling: undefined, resources: { cpu: { request: '250m' }, memory: { request: '96Mi' } } } : p)),
+        }));
+        const scaled = { ...fleet, apps };
+        const placed = fleet.apps.some((a) => a.placements.some((p) => p.cluster === cluster.name));
+        const changed = changedPaths(base, renderFleet(scaled));
+        assert.ok(changed.some((p) => clusterOf(p) === cluster.name) || !placed, `the edit shows in ${cluster.name}`);
+        assert.deepEqual(changed.filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name), [], `scaling in ${cluster.name}`);
+        const incremental = renderFleet(scaled, { incremental: { salt: SALT, previous: keyed.clusters } });
+        assert.deepEqual(incremental.reused, fleet.clusters.map((c) => c.name).filter((name) => name !== cluster.name || !placed), `only ${cluster.name} is rendered again`);
+      }
+    });
   }
 });
 
