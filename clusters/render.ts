@@ -12,6 +12,7 @@ import { CONTRIBUTIONS } from './contributions.ts';
 import { LAYERS, resolveDependencies, type LayerId } from './layers.ts';
 import { renderOverview } from './overview.ts';
 import { renderKeys } from './render-key.ts';
+import { isPlainJson } from '../config/plain-json.ts';
 import { clusterDir, FLEET_OVERVIEW_FILE, FLUX_SYSTEM_DIR, KUSTOMIZATION_FILE, repoPath } from './paths.ts';
 
 export interface RenderOptions {
@@ -229,33 +230,5 @@ class YamlCache {
       this.texts.set(key, text);
     }
     return text;
-  }
-}
-
-/** Whether `value` is a tree of JSON values that `JSON.stringify` renders without loss. */
-function isPlainJson(value: unknown, seen: Set<object>): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object': {
-      if (value === null) return true;
-      if (seen.has(value)) return false;
-      seen.add(value);
-      const proto = Object.getPrototypeOf(value);
-      if (proto === Array.prototype) {
-        const list = value as unknown[];
-        // By index, not every(): a hole is undefined here, as it is to `yaml`.
-        for (let i = 0; i < list.length; i++) if (!isPlainJson(list[i], seen)) return false;
-        return true;
-      }
-      if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false;
-      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], seen)) return false;
-      return true;
-    }
-    default:
-      return false;
   }
 }

@@ -17,6 +17,7 @@ import { loadFleet } from '../config/load.ts';
 import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
 import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { ROOT, readText, tempDir } from './helpers.ts';
+import { random } from './random.ts';
 
 const SALT = 'test';
 const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
@@ -97,18 +98,6 @@ describe('facts left out of other clusters\' keys change only their own cluster'
     });
   }
 });
-
-/** Small deterministic PRNG (mulberry32), so a failing edit sequence can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Edit = (doc: ReturnType<typeof parseDocument>, pick: <T>(list: readonly T[]) => T) => string;
 

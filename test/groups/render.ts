@@ -12,4 +12,6 @@ import '../verify-charts.test.ts';
 import '../object-schemas.test.ts';
 import '../nearest-region.test.ts';
 import '../object-scope.test.ts';
+import '../render-cache.test.ts';
 import '../render-fast-path.test.ts';
+import '../source-memo.test.ts';
