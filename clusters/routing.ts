@@ -8,6 +8,7 @@
  * by service and by service + region); no per-cluster scan of the fleet, so a fleet of 500
  * clusters costs what its regions and services cost.
  */
+import { createHash } from 'node:crypto';
 import { ingressClusters, isRunning, serviceFailover, type App, type AppService, type Cluster, type Fleet, type Locality, type PlacedWorkload } from '../config/model.ts';
 import { EGRESS_RANK, estimatedRttMs, egressClass, regionDistanceKm, type EgressClass } from '../config/regions.ts';
 
@@ -607,7 +608,7 @@ function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<stri
  * again for every region of users (and again for every region taken down). Same figures as
  * `requestPaths` (test/routing.test.ts compares them).
  */
-export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>): PathCost[] {
+export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>, kept?: KeptCosts): PathCost[] {
   const index = new FleetIndex(fleet);
   const out: PathCost[] = [];
   for (const app of fleet.apps) {
@@ -615,9 +616,28 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
     const routing = new AppRouting(index, app, options, base?.get(app.name));
     const services = new Map(app.services.map((s) => [s.name, s]));
     const rank = new Map(app.services.map((s, i) => [s.name, i]));
-    const { callees } = callOrder(app, app.ingress.service);
-    // Service → region number → cost below a call made from there.
-    const memo = new Map(app.services.map((svc) => [svc.name, new Array<Cost | undefined>(index.byRegion.size)]));
+    const { order, callees } = callOrder(app, app.ingress.service);
+    // Service → region number → cost below a call made from there; with `kept`, shared with the
+    // last render where what lies below the service is the same (costsBelow).
+    const below = kept ? costsBelow(kept.salt, fleet, index, app, callees) : undefined;
+    const keyOf = (svc: AppService) => `${below!(svc)}|${options.down ?? ''}`;
+    const memo = new Map<string, (Cost | undefined)[]>();
+    /** The costs below `svc` by region number, made on first use (only services the root reaches). */
+    const costsOf = (svc: AppService): (Cost | undefined)[] => {
+      let costs = memo.get(svc.name);
+      if (!costs) {
+        if (kept) {
+          const key = keyOf(svc);
+          const known = kept.next.get(key) ?? [...(kept.previous?.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
+          kept.next.set(key, known);
+          costs = known.map((c) => (c ? { ms: c.ms, unserved: c.unserved.length > 0 ? new Set(c.unserved) : NOTHING } : undefined));
+        } else {
+          costs = new Array<Cost | undefined>(index.byRegion.size);
+        }
+        memo.set(svc.name, costs);
+      }
+      return costs;
+    };
     /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
     const callCost = (svc: AppService, region: string): Cost => {
       if (!routing.serves(svc, region)) return { ms: 0, unserved: new Set([svc.name]) };
@@ -631,7 +651,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
       return { ms, unserved };
     };
     const subtree = (svc: AppService, region: string, number: number): Cost => {
-      const costs = memo.get(svc.name)!;
+      const costs = costsOf(svc);
       let cost = costs[number];
       if (!cost) {
         let ms = 0;
@@ -643,9 +663,13 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
         }
         cost = { ms, unserved };
         costs[number] = cost;
+        if (kept) kept.next.get(keyOf(svc))![number] = { ms, unserved: [...unserved] };
       }
       return cost;
     };
+    // Every service the root reaches keeps its costs for the next render, also those not needed
+    // now because a cost above them was kept.
+    if (kept) for (const svc of order) costsOf(svc);
     const root = services.get(app.ingress.service);
     for (const near of index.representatives()) {
       const entry = entryOf(index, near, options.down);
@@ -667,8 +691,60 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
  * `pathCosts` with each region down in turn, region → costs: the every-region-up routing is built
  * once and shared, so each region down derives only the calls it changes.
  */
-export function regionDownCosts(fleet: Fleet): Map<string, PathCost[]> {
+export function regionDownCosts(fleet: Fleet, kept?: KeptCosts): Map<string, PathCost[]> {
   const index = new FleetIndex(fleet);
   const base = new Map(fleet.apps.map((app) => [app.name, new AppRouting(index, app)]));
-  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base)]));
+  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base, kept)]));
 }
+
+/** What the calls below a service cost from one region (`pathCosts`), as kept from render to render. */
+export interface KeptCost {
+  readonly ms: number;
+  readonly unserved: readonly string[];
+}
+
+/**
+ * Costs below calls kept across renders: key (`costsBelow` and the region down) → by region
+ * number, null where not computed. JSON-safe (doubles survive JSON exactly), so synth keeps them
+ * in its cache; an edit then costs again only the services whose calls reach what it changed.
+ */
+export interface KeptCosts {
+  /** Fingerprint of the code (as for render keys): part of every key, so other code never reuses a cost. */
+  readonly salt: string;
+  /** From the last render. @default - none */
+  readonly previous?: ReadonlyMap<string, readonly (KeptCost | null)[]>;
+  /** Filled with what this render used and computed, for the next. */
+  readonly next: Map<string, (KeptCost | null)[]>;
+}
+
+/**
+ * For each service of `app`, a hash of everything the cost below a call to it reads (pathCosts'
+ * `subtree`): the fleet's clusters and regions in order (region numbers, which cluster is where),
+ * and for each service it calls, recursively, its routing facts: locality, weights and running
+ * placements (cluster, version, pods), from which its failover follows. Not the service's own
+ * placements: the call to it is costed by the caller, outside the kept part.
+ */
+function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, callees: ReadonlyMap<string, readonly AppService[]>): (svc: AppService) => string {
+  const clusters = hashText(JSON.stringify([salt, app.name, fleet.clusters.map((c) => [c.name, c.region]), [...index.byRegion.keys()]]));
+  const running = new Map<string, [string, string, number][]>();
+  for (const p of app.placements) {
+    if (!isRunning(p)) continue;
+    const list = running.get(p.workload.service) ?? [];
+    list.push([p.cluster, p.workload.version, podsOf(p)]);
+    running.set(p.workload.service, list);
+  }
+  const out = new Map<string, string>();
+  const of = (svc: AppService): string => {
+    let key = out.get(svc.name);
+    if (key === undefined) {
+      const parts = (callees.get(svc.name) ?? []).map((c) => [c.name, c.locality, c.weights ?? null, running.get(c.name) ?? [], of(c)]);
+      key = hashText(JSON.stringify([clusters, parts]));
+      out.set(svc.name, key);
+    }
+    return key;
+  };
+  // Only for services the root reaches, whose callees (callOrder) close no cycle.
+  return of;
+}
+
+const hashText = (text: string): string => createHash('sha256').update(text).digest('base64url');

@@ -19,17 +19,25 @@ export function regionInfo(region: string): GcpRegion {
   return info;
 }
 
-/** Distances computed so far: routing asks for the same few region pairs thousands of times. */
-const distances = new Map<string, number>();
+/**
+ * Distances computed so far, by one region then the other: routing asks for the same few region
+ * pairs tens of thousands of times, and a nested lookup builds no key string.
+ */
+const distances = new Map<string, Map<string, number>>();
 
 /** Great-circle distance between two regions' locations, in whole kilometres. */
 export function regionDistanceKm(a: string, b: string): number {
   if (a === b) return 0;
-  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  let km = distances.get(key);
+  let from = distances.get(a);
+  if (!from) {
+    from = new Map();
+    distances.set(a, from);
+  }
+  let km = from.get(b);
   if (km === undefined) {
-    km = greatCircleKm(a, b);
-    distances.set(key, km);
+    // Computed with the names in one order, so that a → b and b → a are the same number.
+    km = a < b ? greatCircleKm(a, b) : greatCircleKm(b, a);
+    from.set(b, km);
   }
   return km;
 }

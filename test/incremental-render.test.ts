@@ -131,7 +131,7 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
     const what = pick(edits)(doc, pick);
     writeFileSync(file, doc.toString());
     const fleet = loadFleet(file);
-    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters } });
+    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousCosts: previous.costs } });
     const full = renderFleet(fleet);
     assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
     assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
@@ -167,6 +167,51 @@ describe('incremental renders equal full renders', () => {
       locality,
     ];
     replayEdits(file, doc, edits, 20261128, 5);
+  });
+
+  test('FLEET.md of a fleet above the detail limit: costs below a service are reused until an edit reaches them (seeded)', () => {
+    // Seven services in a call tree three deep: svc-00 calls svc-01 and svc-02, they call svc-03 … svc-06.
+    const size = { clusters: DETAIL_UP_TO_CLUSTERS + 4, services: 7 };
+    const file = writeSyntheticFleet(tempDir(), size);
+    const doc = parseDocument(readText(file));
+    const fleetOf = () => {
+      writeFileSync(file, doc.toString());
+      return loadFleet(file);
+    };
+    const placement = ['apps', 'shop', 'placement'];
+    const clusters = (doc.toJS() as { clusters: { name: string }[] }).clusters.map((c) => c.name);
+    const workloadOf = (cluster: string, service: string) => Object.keys((doc.toJS() as { apps: { shop: { placement: Record<string, object> } } }).apps.shop.placement[cluster]!).find((w) => w.startsWith(`${service}-`))!;
+    let previous = renderFleet(fleetOf(), { incremental: { salt: SALT } });
+    const step = (what: string, edit: () => void) => {
+      edit();
+      const fleet = fleetOf();
+      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousCosts: previous.costs } });
+      assert.equal(incremental.files.get('FLEET.md'), renderFleet(fleet).files.get('FLEET.md'), what);
+      const kept = [...incremental.costs!.keys()].filter((k) => previous.costs!.has(k)).length;
+      previous = incremental;
+      return { kept, all: incremental.costs!.size };
+    };
+    // The root's own placement: nothing below it changed, every cost is kept.
+    const root = step('scale svc-00 in one cluster', () => doc.setIn([...placement, clusters[5]!, workloadOf(clusters[5]!, 'svc-00')], { replicas: 4 }));
+    assert.ok(root.all > 0 && root.kept === root.all, `${root.kept} of ${root.all} kept`);
+    // A leaf: the costs below its callers (and theirs) are new, the others kept.
+    const leaf = step('scale svc-05 in one cluster', () => doc.setIn([...placement, clusters[2]!, workloadOf(clusters[2]!, 'svc-05')], { replicas: 5 }));
+    assert.ok(leaf.kept > 0 && leaf.kept < leaf.all, `${leaf.kept} of ${leaf.all} kept`);
+    const rand = random(20261129);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    for (let i = 0; i < 12; i++) {
+      const cluster = pick(clusters);
+      const service = `svc-0${Math.floor(rand() * 7)}`;
+      const workload = workloadOf(cluster, service);
+      const edits: [string, () => void][] = [
+        [`scale ${workload} in ${cluster}`, () => doc.setIn([...placement, cluster, workload], { replicas: pick([0, 1, 2, 6]) })],
+        [`autoscale ${workload} in ${cluster}`, () => doc.setIn([...placement, cluster, workload], { autoscaling: { min: pick([1, 3]), max: 8 } })],
+        [`remove ${workload} from ${cluster}`, () => doc.deleteIn([...placement, cluster, workload])],
+        [`${service} ${pick(['spread', 'prefer-local'])}`, () => doc.setIn(['apps', 'shop', 'traffic', service], { locality: pick(['spread', 'prefer-local']) })],
+      ];
+      const [what, edit] = pick(edits);
+      step(`step ${i}: ${what}`, edit);
+    }
   });
 
   test('nothing changed: every cluster reused; another salt (new code): none', () => {
