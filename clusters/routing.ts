@@ -628,8 +628,8 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
       if (!costs) {
         if (kept) {
           const key = keyOf(svc);
-          const known = kept.next.get(key) ?? [...(kept.previous?.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
-          kept.next.set(key, known);
+          const known = kept.next.costs.get(key) ?? [...(kept.previous?.costs.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
+          kept.next.costs.set(key, known);
           costs = known.map((c) => (c ? { ms: c.ms, unserved: c.unserved.length > 0 ? new Set(c.unserved) : NOTHING } : undefined));
         } else {
           costs = new Array<Cost | undefined>(index.byRegion.size);
@@ -663,7 +663,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
         }
         cost = { ms, unserved };
         costs[number] = cost;
-        if (kept) kept.next.get(keyOf(svc))![number] = { ms, unserved: [...unserved] };
+        if (kept) kept.next.costs.get(keyOf(svc))![number] = { ms, unserved: [...unserved] };
       }
       return cost;
     };
@@ -704,18 +704,30 @@ export interface KeptCost {
 }
 
 /**
- * Costs below calls kept across renders: key (`costsBelow` and the region down) → by region
- * number, null where not computed. JSON-safe (doubles survive JSON exactly), so synth keeps them
- * in its cache; an edit then costs again only the services whose calls reach what it changed.
+ * FLEET.md's routing kept across renders (JSON-safe: doubles survive JSON exactly, so synth keeps
+ * it in its cache): the costs below each service, which an edit computes again only for the
+ * services whose calls reach what it changed, and the shapes of the request paths, which an edit
+ * that moves no workload and changes no route leaves as they were.
  */
 export interface KeptCosts {
   /** Fingerprint of the code (as for render keys): part of every key, so other code never reuses a cost. */
   readonly salt: string;
   /** From the last render. @default - none */
-  readonly previous?: ReadonlyMap<string, readonly (KeptCost | null)[]>;
+  readonly previous?: RoutingMemo;
   /** Filled with what this render used and computed, for the next. */
-  readonly next: Map<string, (KeptCost | null)[]>;
+  readonly next: RoutingMemo;
 }
+
+/** What FLEET.md's routing keeps from one render for the next (`KeptCosts`); JSON-safe. */
+export interface RoutingMemo {
+  /** Costs below calls: key (`costsBelow` and the region down) → by region number, null where not computed. */
+  readonly costs: Map<string, (KeptCost | null)[]>;
+  /** Request path shapes (`pathSummaries`): key (`shapeKey`) → the shapes of every path. */
+  readonly shapes: Map<string, PathShape[]>;
+}
+
+/** An empty `RoutingMemo`. */
+export const emptyRoutingMemo = (): RoutingMemo => ({ costs: new Map(), shapes: new Map() });
 
 /**
  * For each service of `app`, a hash of everything the cost below a call to it reads (pathCosts'
@@ -748,3 +760,58 @@ function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, cal
 }
 
 const hashText = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
+/** A request path without its hops: what FLEET.md's tables show of it. */
+export interface PathSummary {
+  readonly app: string;
+  readonly users: string;
+  readonly entry: string;
+  /** `RequestPath.hops.length`. */
+  readonly hopCount: number;
+  readonly crossRegionHops: number;
+  readonly intercontinentalHops: number;
+  readonly addedMs: number;
+  readonly unserved: readonly string[];
+}
+
+/** What a path summary holds that no replica count changes: everything but its latency. */
+export type PathShape = Omit<PathSummary, 'addedMs'>;
+
+/** The summary of a path routed hop by hop. */
+export function summarizePath(p: RequestPath): PathSummary {
+  return { app: p.app, users: p.users, entry: p.entry, hopCount: p.hops.length, crossRegionHops: p.crossRegionHops, intercontinentalHops: p.intercontinentalHops, addedMs: p.addedMs, unserved: p.unserved };
+}
+
+/**
+ * Every path's summary for a large fleet, every region up: the shapes from `requestPaths`, the
+ * latency from `pathCosts` (each service costed once per region). With `kept`, the shapes are
+ * taken from the last render when nothing they depend on changed (`shapeKey`: which hops a path
+ * makes, where they land, what they cross depend on where workloads run, not on how many pods),
+ * and the costs below services as in `pathCosts`: a replica change routes nothing hop by hop.
+ */
+export function pathSummaries(fleet: Fleet, kept?: KeptCosts): PathSummary[] {
+  const key = kept ? shapeKey(kept.salt, fleet) : undefined;
+  let shapes = key === undefined ? undefined : kept!.previous?.shapes.get(key);
+  if (!shapes) shapes = requestPaths(fleet).map(({ app, users, entry, hops, crossRegionHops, intercontinentalHops, unserved }): PathShape => ({ app, users, entry, hopCount: hops.length, crossRegionHops, intercontinentalHops, unserved }));
+  if (key !== undefined) kept!.next.shapes.set(key, shapes);
+  const costs = pathCosts(fleet, {}, undefined, kept);
+  return shapes.map((shape, i) => ({ ...shape, addedMs: costs[i]!.addedMs }));
+}
+
+/**
+ * A hash of what the shapes of the request paths read: the clusters (name, region, ingress) in
+ * order; per app its ingress service, its services' calls, locality and weights, and which
+ * versions run in which clusters; not replicas, autoscaling or resources (pods only weigh shares).
+ */
+function shapeKey(salt: string, fleet: Fleet): string {
+  return hashText(JSON.stringify([
+    salt,
+    fleet.clusters.map((c) => [c.name, c.region, c.ingress]),
+    fleet.apps.map((a) => [
+      a.name,
+      a.ingress?.service ?? null,
+      a.services.map((s) => [s.name, s.calls, s.locality, s.weights ?? null]),
+      a.placements.filter(isRunning).map((p) => [p.cluster, p.workload.service, p.workload.version]),
+    ]),
+  ]));
+}

@@ -54,11 +54,11 @@ await runMain(async () => {
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
-  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt, previous: cache?.clusters, previousCosts: cache?.costs } });
+  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt, previous: cache?.clusters, previousRouting: cache?.routing } });
   // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
   // the last file, so the output is never left half old, half new.
   const summary = await withSignalsHeld(() => writeTree(out, rendered.files), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
-  saveRenderCache(out, { clusters: rendered.clusters, memos, costs: rendered.costs ?? new Map() }, salt);
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

@@ -131,7 +131,7 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
     const what = pick(edits)(doc, pick);
     writeFileSync(file, doc.toString());
     const fleet = loadFleet(file);
-    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousCosts: previous.costs } });
+    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
     const full = renderFleet(fleet);
     assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
     assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
@@ -185,15 +185,19 @@ describe('incremental renders equal full renders', () => {
     const step = (what: string, edit: () => void) => {
       edit();
       const fleet = fleetOf();
-      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousCosts: previous.costs } });
+      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
       assert.equal(incremental.files.get('FLEET.md'), renderFleet(fleet).files.get('FLEET.md'), what);
-      const kept = [...incremental.costs!.keys()].filter((k) => previous.costs!.has(k)).length;
+      const kept = [...incremental.routing!.costs.keys()].filter((k) => previous.routing!.costs.has(k)).length;
+      const sameShapes = [...incremental.routing!.shapes.keys()].every((k) => previous.routing!.shapes.has(k));
       previous = incremental;
-      return { kept, all: incremental.costs!.size };
+      return { kept, all: incremental.routing!.costs.size, sameShapes };
     };
-    // The root's own placement: nothing below it changed, every cost is kept.
+    // The root's own placement: nothing below it changed, every cost is kept; replicas change no path's shape.
     const root = step('scale svc-00 in one cluster', () => doc.setIn([...placement, clusters[5]!, workloadOf(clusters[5]!, 'svc-00')], { replicas: 4 }));
     assert.ok(root.all > 0 && root.kept === root.all, `${root.kept} of ${root.all} kept`);
+    assert.ok(root.sameShapes, 'shapes kept');
+    const moved = step('remove svc-03 from one cluster', () => doc.deleteIn([...placement, clusters[3]!, workloadOf(clusters[3]!, 'svc-03')]));
+    assert.ok(!moved.sameShapes, 'shapes made again');
     // A leaf: the costs below its callers (and theirs) are new, the others kept.
     const leaf = step('scale svc-05 in one cluster', () => doc.setIn([...placement, clusters[2]!, workloadOf(clusters[2]!, 'svc-05')], { replicas: 5 }));
     assert.ok(leaf.kept > 0 && leaf.kept < leaf.all, `${leaf.kept} of ${leaf.all} kept`);

@@ -21,7 +21,7 @@ function saved(salt = 'code-1') {
   const memos: SourceMemos = new Map();
   const fleet = loadFleet(THREE_REGIONS, { memos });
   const rendered = renderFleet(fleet, { incremental: { salt } });
-  saveRenderCache(out, { clusters: rendered.clusters, memos, costs: rendered.costs! }, salt, root);
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt, root);
   return { root, out, rendered, memos };
 }
 
@@ -31,7 +31,7 @@ describe('synth cache', () => {
     const cache = loadRenderCache(out, 'code-1', root);
     assert.deepEqual([...cache.clusters], [...rendered.clusters]);
     assert.deepEqual([...cache.memos], [...memos]);
-    assert.deepEqual([...cache.costs], [...rendered.costs!]);
+    assert.deepEqual(cache.routing, rendered.routing);
     assert.ok(cache.memos.size >= 2, 'the fleet file and its app definition');
   });
 

@@ -34,11 +34,11 @@ const cacheRoot = flags.incremental;
 const last = cacheRoot ? cache.loadRenderCache(out, SALT, cacheRoot) : undefined;
 const fleet = loadFleet(config, { memos: last?.memos });
 const loaded = performance.now();
-const incremental = last ? { salt: SALT, previous: last.clusters, previousCosts: last.costs } : undefined;
+const incremental = last ? { salt: SALT, previous: last.clusters, previousRouting: last.routing } : undefined;
 const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: !flags['no-overview'], incremental });
 const renderedAt = performance.now();
 const summary = writeTree(out, rendered.files);
-if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, costs: rendered.costs ?? new Map() }, SALT, cacheRoot);
+if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, routing: rendered.routing! }, SALT, cacheRoot);
 const written = performance.now();
 
 process.stdout.write(`${JSON.stringify(childReport({

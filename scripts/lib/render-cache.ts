@@ -1,6 +1,6 @@
 /**
  * The incremental-render cache of `synth`: each cluster's last render (its input key and files),
- * the parse memos of the config files (config/source-memo.ts) and FLEET.md's routing costs
+ * the parse memos of the config files (config/source-memo.ts) and what FLEET.md's routing keeps
  * (clusters/routing.ts `KeptCosts`), kept outside git in
  * node_modules/.cache/meshfleet/, one file per output directory. Losing it only costs a full
  * render; a cache that cannot be read is ignored, never trusted in part.
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ClusterRender } from '../../clusters/render.ts';
-import type { KeptCost } from '../../clusters/routing.ts';
+import { emptyRoutingMemo, type KeptCost, type PathShape, type RoutingMemo } from '../../clusters/routing.ts';
 import type { SourceMemo } from '../../config/source-memo.ts';
 import type { SourceMemos } from '../../config/source.ts';
 import { PROJECT_ROOT } from './project-root.ts';
@@ -62,8 +62,8 @@ interface CacheFile {
   readonly clusters: [string, { key: string; objects: number; files: [string, string][] }][];
   /** Parse memos of the config files (config/source-memo.ts), valid for the code of `salt`. */
   readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
-  /** FLEET.md's routing costs (`RenderedFleet.costs`); their keys carry the code's salt. */
-  readonly costs: [string, (KeptCost | null)[]][];
+  /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
+  readonly routing: { readonly costs: [string, (KeptCost | null)[]][]; readonly shapes: [string, PathShape[]][] };
 }
 
 /** What the last synth into an output directory left for the next. */
@@ -72,11 +72,11 @@ export interface RenderCache {
   readonly clusters: ReadonlyMap<string, ClusterRender>;
   /** Parse memos of the config files, by real path (`LoadOptions.memos`), read and updated by the loader. */
   readonly memos: SourceMemos;
-  /** FLEET.md's routing costs (`RenderedFleet.costs`, `IncrementalOptions.previousCosts`). */
-  readonly costs: ReadonlyMap<string, readonly (KeptCost | null)[]>;
+  /** FLEET.md's routing (`RenderedFleet.routing`, `IncrementalOptions.previousRouting`). */
+  readonly routing: RoutingMemo;
 }
 
-const empty = (): RenderCache => ({ clusters: new Map(), memos: new Map(), costs: new Map() });
+const empty = (): RenderCache => ({ clusters: new Map(), memos: new Map(), routing: emptyRoutingMemo() });
 
 /**
  * The last synth's cache for `outDir`, or an empty one when there is none, or it cannot be read,
@@ -96,7 +96,7 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
     const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, { key: c.key, objects: c.objects, files: new Map(c.files) }]));
     const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
-    return { clusters, memos, costs: new Map(data.costs) };
+    return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) } };
   } catch {
     return empty();
   }
@@ -114,7 +114,7 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
     out: resolve(outDir),
     clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, { key: c.key!, objects: c.objects, files: [...c.files] }]),
     sources: { salt, memos: [...cache.memos] },
-    costs: [...cache.costs].map(([key, list]) => [key, [...list]]),
+    routing: { costs: [...cache.routing.costs], shapes: [...cache.routing.shapes] },
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
