@@ -630,7 +630,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
           const key = keyOf(svc);
           const known = kept.next.costs.get(key) ?? [...(kept.previous?.costs.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
           kept.next.costs.set(key, known);
-          costs = known.map((c) => (c ? { ms: c.ms, unserved: c.unserved.length > 0 ? new Set(c.unserved) : NOTHING } : undefined));
+          costs = known.map((c) => (c ? { ms: c[0], unserved: c.length > 1 ? new Set(c.slice(1) as string[]) : NOTHING } : undefined));
         } else {
           costs = new Array<Cost | undefined>(index.byRegion.size);
         }
@@ -663,7 +663,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
         }
         cost = { ms, unserved };
         costs[number] = cost;
-        if (kept) kept.next.costs.get(keyOf(svc))![number] = { ms, unserved: [...unserved] };
+        if (kept) kept.next.costs.get(keyOf(svc))![number] = [ms, ...unserved];
       }
       return cost;
     };
@@ -697,11 +697,11 @@ export function regionDownCosts(fleet: Fleet, kept?: KeptCosts): Map<string, Pat
   return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base, kept)]));
 }
 
-/** What the calls below a service cost from one region (`pathCosts`), as kept from render to render. */
-export interface KeptCost {
-  readonly ms: number;
-  readonly unserved: readonly string[];
-}
+/**
+ * What the calls below a service cost from one region (`pathCosts`), as kept from render to render:
+ * the milliseconds, then the services left unserved (a tuple: tens of thousands are kept).
+ */
+export type KeptCost = readonly [ms: number, ...unserved: string[]];
 
 /**
  * FLEET.md's routing kept across renders (JSON-safe: doubles survive JSON exactly, so synth keeps

@@ -59,7 +59,10 @@ interface CacheFile {
   readonly format: number;
   /** The output directory (absolute) it is the cache of: another one's cache is never used. */
   readonly out: string;
-  readonly clusters: [string, { key: string; objects: number; files: [string, string][] }][];
+  /** Each distinct file content once: most files repeat from cluster to cluster. */
+  readonly texts: string[];
+  /** Each cluster's files as path → index in `texts`. */
+  readonly clusters: [string, { key: string; objects: number; files: [string, number][] }][];
   /** Parse memos of the config files (config/source-memo.ts), valid for the code of `salt`. */
   readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
   /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
@@ -94,7 +97,7 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
     if (newline < 0 || text.slice(0, newline) !== checksum(body)) return empty();
     const data = JSON.parse(body) as CacheFile;
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
-    const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, { key: c.key, objects: c.objects, files: new Map(c.files) }]));
+    const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, { key: c.key, objects: c.objects, files: new Map(c.files.map(([path, i]) => [path, data.texts[i]!])) }]));
     const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
     return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) } };
   } catch {
@@ -109,10 +112,21 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
  */
 export function saveRenderCache(outDir: string, cache: RenderCache, salt: string, root = PROJECT_ROOT): void {
   const file = cacheFileFor(outDir, root);
+  const texts: string[] = [];
+  const numbers = new Map<string, number>();
+  const numberOf = (text: string): number => {
+    let n = numbers.get(text);
+    if (n === undefined) {
+      n = texts.push(text) - 1;
+      numbers.set(text, n);
+    }
+    return n;
+  };
   const data: CacheFile = {
     format: FORMAT,
     out: resolve(outDir),
-    clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, { key: c.key!, objects: c.objects, files: [...c.files] }]),
+    clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, { key: c.key!, objects: c.objects, files: [...c.files].map(([path, text]) => [path, numberOf(text)]) }]),
+    texts,
     sources: { salt, memos: [...cache.memos] },
     routing: { costs: [...cache.routing.costs], shapes: [...cache.routing.shapes] },
   };
