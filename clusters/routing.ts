@@ -737,6 +737,9 @@ export const emptyRoutingMemo = (): RoutingMemo => ({ costs: new Map(), shapes: 
  * placements: the call to it is costed by the caller, outside the kept part.
  */
 function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, callees: ReadonlyMap<string, readonly AppService[]>): (svc: AppService) => string {
+  // The same for every region down: made once per app, fleet clusters and code (the model is frozen).
+  const last = belowMemo.get(app);
+  if (last && last.clusters === fleet.clusters && last.salt === salt) return last.of;
   const clusters = hashText(JSON.stringify([salt, app.name, fleet.clusters.map((c) => [c.name, c.region]), [...index.byRegion.keys()]]));
   const running = new Map<string, [string, string, number][]>();
   for (const p of app.placements) {
@@ -756,8 +759,11 @@ function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, cal
     return key;
   };
   // Only for services the root reaches, whose callees (callOrder) close no cycle.
+  belowMemo.set(app, { clusters: fleet.clusters, salt, of });
   return of;
 }
+
+const belowMemo = new WeakMap<App, { clusters: readonly Cluster[]; salt: string; of: (svc: AppService) => string }>();
 
 const hashText = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
