@@ -608,8 +608,7 @@ function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<stri
  * again for every region of users (and again for every region taken down). Same figures as
  * `requestPaths` (test/routing.test.ts compares them).
  */
-export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>, kept?: KeptCosts): PathCost[] {
-  const index = new FleetIndex(fleet);
+export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>, kept?: KeptCosts, index = new FleetIndex(fleet)): PathCost[] {
   const out: PathCost[] = [];
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
@@ -621,22 +620,23 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
     // last render where what lies below the service is the same (costsBelow).
     const below = kept ? costsBelow(kept.salt, fleet, index, app, callees) : undefined;
     const keyOf = (svc: AppService) => `${below!(svc)}|${options.down ?? ''}`;
-    const memo = new Map<string, (Cost | undefined)[]>();
-    /** The costs below `svc` by region number, made on first use (only services the root reaches). */
-    const costsOf = (svc: AppService): (Cost | undefined)[] => {
-      let costs = memo.get(svc.name);
-      if (!costs) {
+    const memo = new Map<string, { costs: (Cost | undefined)[]; known?: (KeptCost | null)[] }>();
+    /**
+     * The costs below `svc` by region number, made on first use (only services the root reaches);
+     * with `kept`, also the kept ones (the last render's, and this render's for the next).
+     */
+    const costsOf = (svc: AppService) => {
+      let entry = memo.get(svc.name);
+      if (!entry) {
+        entry = { costs: new Array<Cost | undefined>(index.byRegion.size) };
         if (kept) {
           const key = keyOf(svc);
-          const known = kept.next.costs.get(key) ?? [...(kept.previous?.costs.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
-          kept.next.costs.set(key, known);
-          costs = known.map((c) => (c ? { ms: c[0], unserved: c.length > 1 ? new Set(c.slice(1) as string[]) : NOTHING } : undefined));
-        } else {
-          costs = new Array<Cost | undefined>(index.byRegion.size);
+          entry.known = kept.next.costs.get(key) ?? [...(kept.previous?.costs.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
+          kept.next.costs.set(key, entry.known);
         }
-        memo.set(svc.name, costs);
+        memo.set(svc.name, entry);
       }
-      return costs;
+      return entry;
     };
     /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
     const callCost = (svc: AppService, region: string): Cost => {
@@ -651,9 +651,13 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
       return { ms, unserved };
     };
     const subtree = (svc: AppService, region: string, number: number): Cost => {
-      const costs = costsOf(svc);
+      const { costs, known } = costsOf(svc);
       let cost = costs[number];
-      if (!cost) {
+      const kc = cost ? undefined : known?.[number];
+      if (kc) {
+        cost = { ms: kc[0], unserved: kc.length > 1 ? new Set(kc.slice(1) as string[]) : NOTHING };
+        costs[number] = cost;
+      } else if (!cost) {
         let ms = 0;
         let unserved = NOTHING;
         for (const callee of callees.get(svc.name)!) {
@@ -663,7 +667,7 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
         }
         cost = { ms, unserved };
         costs[number] = cost;
-        if (kept) kept.next.costs.get(keyOf(svc))![number] = [ms, ...unserved];
+        if (known) known[number] = [ms, ...unserved];
       }
       return cost;
     };
@@ -694,7 +698,8 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
 export function regionDownCosts(fleet: Fleet, kept?: KeptCosts): Map<string, PathCost[]> {
   const index = new FleetIndex(fleet);
   const base = new Map(fleet.apps.map((app) => [app.name, new AppRouting(index, app)]));
-  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base, kept)]));
+  // One index for all: where users near each region enter is sorted once, not once per region down.
+  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base, kept, index)]));
 }
 
 /**
