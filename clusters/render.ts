@@ -2,6 +2,7 @@
  * Fleet → files, in memory. Pure: no file system, no clock, no randomness, so the same fleet always
  * gives the same bytes. Writing them is scripts/lib/write-tree.ts's job.
  */
+import { createHash } from 'node:crypto';
 import { ApiObject, Chart, DependencyGraph, Yaml, type App } from 'cdk8s';
 import { stringify } from 'yaml';
 import { FluxLayer } from '../charts/flux/flux-layer.ts';
@@ -47,6 +48,12 @@ export interface ClusterRender {
   readonly files: ReadonlyMap<string, string>;
   /** Kubernetes objects (kustomization.yaml files not counted). */
   readonly objects: number;
+  /**
+   * With `incremental`: per file of objects, a hash of the documents it was serialized from and of
+   * the code (`YamlCache.digest`). When the cluster is rendered again, a file whose documents hash
+   * the same keeps its text instead of being serialized again (an edit changes a file or two).
+   */
+  readonly digests?: ReadonlyMap<string, string>;
 }
 
 export interface RenderedFleet {
@@ -82,7 +89,7 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
       rendered = last;
       reused.push(cluster.name);
     } else {
-      rendered = { key, ...renderClusterWith(fleet, cluster, options, yaml, memo) };
+      rendered = { key, ...renderClusterWith(fleet, cluster, options, yaml, memo, incremental && { salt: incremental.salt, last }) };
     }
     clusters.set(cluster.name, rendered);
     for (const [path, content] of rendered.files) files.set(`${clusterDir(cluster.name)}/${path}`, content);
@@ -100,7 +107,13 @@ export function renderCluster(fleet: Fleet, cluster: Cluster, options: RenderOpt
   return renderClusterWith(fleet, cluster, options, new YamlCache(), new Map());
 }
 
-function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOptions, yaml: YamlCache, memo: FileMemo): { files: Map<string, string>; objects: number } {
+/**
+ * `reuse`: the code's salt, and the cluster's last render if any: files get digests, and a file
+ * whose documents are those of its last render keeps its text (`ClusterRender.digests`).
+ */
+function renderClusterWith(
+  fleet: Fleet, cluster: Cluster, options: RenderOptions, yaml: YamlCache, memo: FileMemo, reuse?: { salt: string; last?: ClusterRender },
+): { files: Map<string, string>; objects: number; digests?: Map<string, string> } {
   const distInRepo = options.distInRepo ?? 'dist';
   const entry = repoPath(distInRepo, clusterDir(cluster.name));
   const build = new ClusterBuild(fleet, cluster, memo);
@@ -133,20 +146,25 @@ function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOption
   const synthesized = synthesizeCharts(build.app);
 
   const files = new Map<string, string>();
+  const digests = reuse ? new Map<string, string>() : undefined;
   let count = 0;
   const emit = (path: string, chart: Chart) => {
     const docs = synthesized.get(chart)!;
-    files.set(path, HEADER + yaml.stringify(docs));
+    const digest = reuse ? yaml.digest(reuse.salt, docs) : undefined;
+    if (digest !== undefined) digests!.set(path, digest);
+    const kept = digest !== undefined && reuse!.last?.digests?.get(path) === digest ? reuse!.last.files.get(path) : undefined;
+    files.set(path, kept ?? HEADER + yaml.stringify(docs));
     count += docs.length;
   };
   // A memoized file is taken as some cluster already rendered it, or rendered here and kept.
   const emitFile = (path: string, { chart, memo: entry }: LayerFile) => {
     if (entry?.text === undefined) {
       emit(path, chart!);
-      if (entry) Object.assign(entry, { text: files.get(path), objects: synthesized.get(chart!)!.length });
+      if (entry) Object.assign(entry, { text: files.get(path), objects: synthesized.get(chart!)!.length, digest: digests?.get(path) });
       return;
     }
     files.set(path, entry.text);
+    if (entry.digest !== undefined) digests?.set(path, entry.digest);
     count += entry.objects!;
   };
   const rootResources: string[] = [FLUX_SYSTEM_DIR];
@@ -165,7 +183,7 @@ function renderClusterWith(fleet: Fleet, cluster: Cluster, options: RenderOption
   emit(`${FLUX_SYSTEM_DIR}/gotk-sync.yaml`, sync);
   files.set(`${FLUX_SYSTEM_DIR}/${KUSTOMIZATION_FILE}`, yaml.kustomization(['gotk-sync.yaml']));
   files.set(KUSTOMIZATION_FILE, yaml.kustomization(rootResources));
-  return { files, objects: count };
+  return { files, objects: count, ...(digests ? { digests } : {}) };
 }
 
 /** A kustomize config listing `resources` (what `kubectl kustomize` and Flux build). */
@@ -213,9 +231,38 @@ function synthesizeCharts(app: App): Map<Chart, unknown[]> {
 class YamlCache {
   private readonly texts = new Map<string, string>();
   private readonly kustomizations = new Map<string, string>();
+  /** Each plain-JSON document's JSON, made once for `digest` and `stringify` alike. */
+  private readonly jsons = new WeakMap<object, string>();
 
   stringify(docs: readonly unknown[]): string {
     return docs.map((doc) => this.one(doc)).join('---\n');
+  }
+
+  /**
+   * A hash of `docs` and `salt` (the code): equal for two lists of documents exactly when
+   * `stringify` gives them the same text with the same code; undefined when a document is not
+   * plain JSON (its JSON would not tell).
+   */
+  digest(salt: string, docs: readonly unknown[]): string | undefined {
+    const hash = createHash('sha256').update(salt).update('\0');
+    for (const doc of docs) {
+      const json = this.json(doc);
+      if (json === undefined) return undefined;
+      // JSON text holds no raw newline: the documents cannot run into each other.
+      hash.update(json).update('\n');
+    }
+    return hash.digest('base64url');
+  }
+
+  private json(doc: unknown): string | undefined {
+    if (doc === null || typeof doc !== 'object') return isPlainJson(doc) ? JSON.stringify(doc) : undefined;
+    let json = this.jsons.get(doc);
+    if (json === undefined) {
+      if (!isPlainJson(doc, new Set())) return undefined;
+      json = JSON.stringify(doc);
+      this.jsons.set(doc, json);
+    }
+    return json;
   }
 
   /** `kustomization(resources)`, once per distinct list. */
@@ -230,8 +277,8 @@ class YamlCache {
   }
 
   private one(doc: unknown): string {
-    if (!isPlainJson(doc, new Set())) return Yaml.stringify(doc);
-    const key = JSON.stringify(doc);
+    const key = this.json(doc);
+    if (key === undefined) return Yaml.stringify(doc);
     let text = this.texts.get(key);
     if (text === undefined) {
       text = Yaml.stringify(doc);

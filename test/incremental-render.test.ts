@@ -228,6 +228,26 @@ describe('incremental renders equal full renders', () => {
     assert.deepEqual(renderFleet(fleet, { distInRepo: 'elsewhere/dist', incremental: { salt: SALT, previous: first.clusters } }).reused, [], 'Flux paths depend on where dist is');
   });
 
+  test('a cluster rendered again keeps the text of each file whose documents are the same, with the same code only', () => {
+    const fleet = loadFleet(THREE_REGIONS);
+    const first = renderFleet(fleet, { incremental: { salt: SALT } });
+    const last = first.clusters.get('saopaulo')!;
+    const same = 'istio-base/istio-base.yaml';
+    const scaled = 'apps/bookinfo-workloads.yaml';
+    assert.ok(last.digests?.has(same) && last.digests.has(scaled));
+    // The last render as if its texts were other bytes, under a key that no longer matches.
+    const marked = { ...last, key: 'stale', files: new Map([...last.files].map(([p, t]) => [p, p === same || p === scaled ? `KEPT ${p}` : t])) };
+    const previous = new Map(first.clusters).set('saopaulo', marked);
+    const apps = fleet.apps.map((a) => ({ ...a, placements: a.placements.map((p) => (p.cluster === 'saopaulo' ? { ...p, replicas: 5, autoscaling: undefined } : p)) }));
+    const edited = { ...fleet, apps };
+    const again = renderFleet(edited, { incremental: { salt: SALT, previous } });
+    assert.ok(!again.reused.includes('saopaulo'));
+    assert.equal(again.files.get(`clusters/saopaulo/${same}`), `KEPT ${same}`, 'the same documents: the kept text');
+    assert.equal(again.files.get(`clusters/saopaulo/${scaled}`), renderFleet(edited).files.get(`clusters/saopaulo/${scaled}`), 'other documents: serialized again');
+    const otherCode = renderFleet(edited, { incremental: { salt: 'other code', previous } });
+    assert.equal(otherCode.files.get(`clusters/saopaulo/${same}`), first.files.get(`clusters/saopaulo/${same}`), 'other code: serialized again');
+  });
+
   test('a one-cluster edit re-renders that cluster only', () => {
     const fleet = loadFleet(THREE_REGIONS);
     const first = renderFleet(fleet, { incremental: { salt: SALT } });

@@ -62,7 +62,7 @@ interface CacheFile {
   /** Each distinct file content once: most files repeat from cluster to cluster. */
   readonly texts: string[];
   /** Each cluster's files as path → index in `texts`. */
-  readonly clusters: [string, { key: string; objects: number; files: [string, number][] }][];
+  readonly clusters: [string, { key: string; objects: number; files: [string, number][]; digests: [string, string][] }][];
   /** Parse memos of the config files (config/source-memo.ts), valid for the code of `salt`. */
   readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
   /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
@@ -97,7 +97,12 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
     if (newline < 0 || text.slice(0, newline) !== checksum(body)) return empty();
     const data = JSON.parse(body) as CacheFile;
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
-    const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, { key: c.key, objects: c.objects, files: new Map(c.files.map(([path, i]) => [path, data.texts[i]!])) }]));
+    const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, {
+      key: c.key,
+      objects: c.objects,
+      files: new Map(c.files.map(([path, i]) => [path, data.texts[i]!])),
+      digests: new Map(c.digests),
+    }]));
     const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
     return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) } };
   } catch {
@@ -125,7 +130,12 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
   const data: CacheFile = {
     format: FORMAT,
     out: resolve(outDir),
-    clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, { key: c.key!, objects: c.objects, files: [...c.files].map(([path, text]) => [path, numberOf(text)]) }]),
+    clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, {
+      key: c.key!,
+      objects: c.objects,
+      files: [...c.files].map(([path, text]) => [path, numberOf(text)]),
+      digests: [...(c.digests ?? [])],
+    }]),
     texts,
     sources: { salt, memos: [...cache.memos] },
     routing: { costs: [...cache.routing.costs], shapes: [...cache.routing.shapes] },
