@@ -15,6 +15,8 @@ export interface LayerFile {
 export interface MemoEntry {
   text?: string;
   objects?: number;
+  /** Its documents' digest, when the render makes digests (render.ts `ClusterRender.digests`). */
+  digest?: string;
 }
 
 /**

@@ -8,7 +8,7 @@
  * Linear in the fleet: the shared part is hashed once, then each cluster adds its own facts.
  */
 import { createHash } from 'node:crypto';
-import { configClusters, placedIn, type Cluster, type Fleet } from '../config/model.ts';
+import { configClusters, isRunning, placedIn, type Cluster, type Fleet } from '../config/model.ts';
 
 /**
  * Cluster fields no other cluster's render reads (sizes and GKE settings of that cluster alone).
@@ -36,8 +36,10 @@ export function renderKeys(fleet: Fleet, salt: string): Map<string, string> {
     apps: fleet.apps.map(({ placements: _placements, ...app }) => app),
   });
   const sharedHash = hash(salt, shared);
-  // Istio config (failover, subsets, weights) in config clusters reads where every workload runs.
-  const allPlacements = hash(JSON.stringify(fleet.apps.map((a) => a.placements)));
+  // Istio config in config clusters reads where every workload is placed (subsets: versionsOf)
+  // and whether it runs there (failover: regionsRunning), not its replicas or resources: scaling a
+  // workload elsewhere re-renders only its own cluster.
+  const allPlacements = hash(JSON.stringify(fleet.apps.map((a) => a.placements.map((p) => [p.cluster, p.workload.name, isRunning(p)]))));
   const config = new Set(configClusters(fleet).map((c) => c.name));
   return new Map(fleet.clusters.map((c) => [c.name, hash(
     sharedHash,

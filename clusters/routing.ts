@@ -8,6 +8,7 @@
  * by service and by service + region); no per-cluster scan of the fleet, so a fleet of 500
  * clusters costs what its regions and services cost.
  */
+import { createHash } from 'node:crypto';
 import { ingressClusters, isRunning, serviceFailover, type App, type AppService, type Cluster, type Fleet, type Locality, type PlacedWorkload } from '../config/model.ts';
 import { EGRESS_RANK, estimatedRttMs, egressClass, regionDistanceKm, type EgressClass } from '../config/regions.ts';
 
@@ -607,17 +608,36 @@ function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<stri
  * again for every region of users (and again for every region taken down). Same figures as
  * `requestPaths` (test/routing.test.ts compares them).
  */
-export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>): PathCost[] {
-  const index = new FleetIndex(fleet);
+export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: ReadonlyMap<string, AppRouting>, kept?: KeptCosts, index = new FleetIndex(fleet)): PathCost[] {
   const out: PathCost[] = [];
   for (const app of fleet.apps) {
     if (!app.ingress) continue;
     const routing = new AppRouting(index, app, options, base?.get(app.name));
     const services = new Map(app.services.map((s) => [s.name, s]));
     const rank = new Map(app.services.map((s, i) => [s.name, i]));
-    const { callees } = callOrder(app, app.ingress.service);
-    // Service → region number → cost below a call made from there.
-    const memo = new Map(app.services.map((svc) => [svc.name, new Array<Cost | undefined>(index.byRegion.size)]));
+    const { order, callees } = callOrder(app, app.ingress.service);
+    // Service → region number → cost below a call made from there; with `kept`, shared with the
+    // last render where what lies below the service is the same (costsBelow).
+    const below = kept ? costsBelow(kept.salt, fleet, index, app, callees) : undefined;
+    const keyOf = (svc: AppService) => `${below!(svc)}|${options.down ?? ''}`;
+    const memo = new Map<string, { costs: (Cost | undefined)[]; known?: (KeptCost | null)[] }>();
+    /**
+     * The costs below `svc` by region number, made on first use (only services the root reaches);
+     * with `kept`, also the kept ones (the last render's, and this render's for the next).
+     */
+    const costsOf = (svc: AppService) => {
+      let entry = memo.get(svc.name);
+      if (!entry) {
+        entry = { costs: new Array<Cost | undefined>(index.byRegion.size) };
+        if (kept) {
+          const key = keyOf(svc);
+          entry.known = kept.next.costs.get(key) ?? [...(kept.previous?.costs.get(key) ?? new Array<KeptCost | null>(index.byRegion.size).fill(null))];
+          kept.next.costs.set(key, entry.known);
+        }
+        memo.set(svc.name, entry);
+      }
+      return entry;
+    };
     /** What calling `svc` from `region` adds below the call itself, and what it leaves unserved. */
     const callCost = (svc: AppService, region: string): Cost => {
       if (!routing.serves(svc, region)) return { ms: 0, unserved: new Set([svc.name]) };
@@ -631,9 +651,13 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
       return { ms, unserved };
     };
     const subtree = (svc: AppService, region: string, number: number): Cost => {
-      const costs = memo.get(svc.name)!;
+      const { costs, known } = costsOf(svc);
       let cost = costs[number];
-      if (!cost) {
+      const kc = cost ? undefined : known?.[number];
+      if (kc) {
+        cost = { ms: kc[0], unserved: kc.length > 1 ? new Set(kc.slice(1) as string[]) : NOTHING };
+        costs[number] = cost;
+      } else if (!cost) {
         let ms = 0;
         let unserved = NOTHING;
         for (const callee of callees.get(svc.name)!) {
@@ -643,9 +667,13 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
         }
         cost = { ms, unserved };
         costs[number] = cost;
+        if (known) known[number] = [ms, ...unserved];
       }
       return cost;
     };
+    // Every service the root reaches keeps its costs for the next render, also those not needed
+    // now because a cost above them was kept.
+    if (kept) for (const svc of order) costsOf(svc);
     const root = services.get(app.ingress.service);
     for (const near of index.representatives()) {
       const entry = entryOf(index, near, options.down);
@@ -667,8 +695,134 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
  * `pathCosts` with each region down in turn, region → costs: the every-region-up routing is built
  * once and shared, so each region down derives only the calls it changes.
  */
-export function regionDownCosts(fleet: Fleet): Map<string, PathCost[]> {
+export function regionDownCosts(fleet: Fleet, kept?: KeptCosts): Map<string, PathCost[]> {
   const index = new FleetIndex(fleet);
   const base = new Map(fleet.apps.map((app) => [app.name, new AppRouting(index, app)]));
-  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base)]));
+  // One index for all: where users near each region enter is sorted once, not once per region down.
+  return new Map([...index.byRegion.keys()].map((down) => [down, pathCosts(fleet, { down }, base, kept, index)]));
+}
+
+/**
+ * What the calls below a service cost from one region (`pathCosts`), as kept from render to render:
+ * the milliseconds, then the services left unserved (a tuple: tens of thousands are kept).
+ */
+export type KeptCost = readonly [ms: number, ...unserved: string[]];
+
+/**
+ * FLEET.md's routing kept across renders (JSON-safe: doubles survive JSON exactly, so synth keeps
+ * it in its cache): the costs below each service, which an edit computes again only for the
+ * services whose calls reach what it changed, and the shapes of the request paths, which an edit
+ * that moves no workload and changes no route leaves as they were.
+ */
+export interface KeptCosts {
+  /** Fingerprint of the code (as for render keys): part of every key, so other code never reuses a cost. */
+  readonly salt: string;
+  /** From the last render. @default - none */
+  readonly previous?: RoutingMemo;
+  /** Filled with what this render used and computed, for the next. */
+  readonly next: RoutingMemo;
+}
+
+/** What FLEET.md's routing keeps from one render for the next (`KeptCosts`); JSON-safe. */
+export interface RoutingMemo {
+  /** Costs below calls: key (`costsBelow` and the region down) → by region number, null where not computed. */
+  readonly costs: Map<string, (KeptCost | null)[]>;
+  /** Request path shapes (`pathSummaries`): key (`shapeKey`) → the shapes of every path. */
+  readonly shapes: Map<string, PathShape[]>;
+}
+
+/** An empty `RoutingMemo`. */
+export const emptyRoutingMemo = (): RoutingMemo => ({ costs: new Map(), shapes: new Map() });
+
+/**
+ * For each service of `app`, a hash of everything the cost below a call to it reads (pathCosts'
+ * `subtree`): the fleet's clusters and regions in order (region numbers, which cluster is where),
+ * and for each service it calls, recursively, its routing facts: locality, weights and running
+ * placements (cluster, version, pods), from which its failover follows. Not the service's own
+ * placements: the call to it is costed by the caller, outside the kept part.
+ */
+function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, callees: ReadonlyMap<string, readonly AppService[]>): (svc: AppService) => string {
+  // The same for every region down: made once per app, fleet clusters and code (the model is frozen).
+  const last = belowMemo.get(app);
+  if (last && last.clusters === fleet.clusters && last.salt === salt) return last.of;
+  const clusters = hashText(JSON.stringify([salt, app.name, fleet.clusters.map((c) => [c.name, c.region]), [...index.byRegion.keys()]]));
+  const running = new Map<string, [string, string, number][]>();
+  for (const p of app.placements) {
+    if (!isRunning(p)) continue;
+    const list = running.get(p.workload.service) ?? [];
+    list.push([p.cluster, p.workload.version, podsOf(p)]);
+    running.set(p.workload.service, list);
+  }
+  const out = new Map<string, string>();
+  const of = (svc: AppService): string => {
+    let key = out.get(svc.name);
+    if (key === undefined) {
+      const parts = (callees.get(svc.name) ?? []).map((c) => [c.name, c.locality, c.weights ?? null, running.get(c.name) ?? [], of(c)]);
+      key = hashText(JSON.stringify([clusters, parts]));
+      out.set(svc.name, key);
+    }
+    return key;
+  };
+  // Only for services the root reaches, whose callees (callOrder) close no cycle.
+  belowMemo.set(app, { clusters: fleet.clusters, salt, of });
+  return of;
+}
+
+const belowMemo = new WeakMap<App, { clusters: readonly Cluster[]; salt: string; of: (svc: AppService) => string }>();
+
+const hashText = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
+/** A request path without its hops: what FLEET.md's tables show of it. */
+export interface PathSummary {
+  readonly app: string;
+  readonly users: string;
+  readonly entry: string;
+  /** `RequestPath.hops.length`. */
+  readonly hopCount: number;
+  readonly crossRegionHops: number;
+  readonly intercontinentalHops: number;
+  readonly addedMs: number;
+  readonly unserved: readonly string[];
+}
+
+/** What a path summary holds that no replica count changes: everything but its latency. */
+export type PathShape = Omit<PathSummary, 'addedMs'>;
+
+/** The summary of a path routed hop by hop. */
+export function summarizePath(p: RequestPath): PathSummary {
+  return { app: p.app, users: p.users, entry: p.entry, hopCount: p.hops.length, crossRegionHops: p.crossRegionHops, intercontinentalHops: p.intercontinentalHops, addedMs: p.addedMs, unserved: p.unserved };
+}
+
+/**
+ * Every path's summary for a large fleet, every region up: the shapes from `requestPaths`, the
+ * latency from `pathCosts` (each service costed once per region). With `kept`, the shapes are
+ * taken from the last render when nothing they depend on changed (`shapeKey`: which hops a path
+ * makes, where they land, what they cross depend on where workloads run, not on how many pods),
+ * and the costs below services as in `pathCosts`: a replica change routes nothing hop by hop.
+ */
+export function pathSummaries(fleet: Fleet, kept?: KeptCosts): PathSummary[] {
+  const key = kept ? shapeKey(kept.salt, fleet) : undefined;
+  let shapes = key === undefined ? undefined : kept!.previous?.shapes.get(key);
+  if (!shapes) shapes = requestPaths(fleet).map(({ app, users, entry, hops, crossRegionHops, intercontinentalHops, unserved }): PathShape => ({ app, users, entry, hopCount: hops.length, crossRegionHops, intercontinentalHops, unserved }));
+  if (key !== undefined) kept!.next.shapes.set(key, shapes);
+  const costs = pathCosts(fleet, {}, undefined, kept);
+  return shapes.map((shape, i) => ({ ...shape, addedMs: costs[i]!.addedMs }));
+}
+
+/**
+ * A hash of what the shapes of the request paths read: the clusters (name, region, ingress) in
+ * order; per app its ingress service, its services' calls, locality and weights, and which
+ * versions run in which clusters; not replicas, autoscaling or resources (pods only weigh shares).
+ */
+function shapeKey(salt: string, fleet: Fleet): string {
+  return hashText(JSON.stringify([
+    salt,
+    fleet.clusters.map((c) => [c.name, c.region, c.ingress]),
+    fleet.apps.map((a) => [
+      a.name,
+      a.ingress?.service ?? null,
+      a.services.map((s) => [s.name, s.calls, s.locality, s.weights ?? null]),
+      a.placements.filter(isRunning).map((p) => [p.cluster, p.workload.service, p.workload.version]),
+    ]),
+  ]));
 }

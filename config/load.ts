@@ -15,7 +15,7 @@ import { ConfigError, describe, isWarning, pathToString, type Problem } from './
 import { checkApp } from './app-rules.ts';
 import { checkFleet, type PartialFleet } from './rules.ts';
 import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
-import { readYamlFile, type YamlSource } from './source.ts';
+import { readYamlFile, type SourceMemos, type YamlSource } from './source.ts';
 
 /** Default fleet file, relative to the repository root. */
 export const DEFAULT_FLEET_FILE = 'config/fleet.yaml';
@@ -33,15 +33,26 @@ export interface LoadedFleet {
   readonly warnings: readonly Problem[];
 }
 
+/** Options of `loadFleet`. */
+export interface LoadOptions {
+  /**
+   * Memos of the last parse of each file (the fleet file and its app definitions), read and
+   * updated: a file edited inside one entry is parsed from its memo, the rest of it not again
+   * (source-memo.ts); same result as without. `synth` keeps them in its cache.
+   * @default - every file parsed in full
+   */
+  readonly memos?: SourceMemos;
+}
+
 /** Loads and validates a fleet file; throws `ConfigError` with every error found. Warnings are dropped. */
-export function loadFleet(file: string = DEFAULT_FLEET_FILE): Fleet {
-  return loadFleetWithWarnings(file).fleet;
+export function loadFleet(file: string = DEFAULT_FLEET_FILE, options: LoadOptions = {}): Fleet {
+  return loadFleetWithWarnings(file, options).fleet;
 }
 
 /** Like `loadFleet`, and returns the warnings too (a `ConfigError` carries them beside its errors). */
-export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE): LoadedFleet {
+export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE, options: LoadOptions = {}): LoadedFleet {
   const display = displayPath(file);
-  const fleetSource = readYamlFile(file, display);
+  const fleetSource = readYamlFile(file, display, { memos: options.memos });
   if (!fleetSource.ok) throw new ConfigError(fleetSource.problems);
   const source = fleetSource.source;
   const problems: Problem[] = [];
@@ -50,7 +61,7 @@ export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE): Loaded
   if (!whole.ok) problems.push(...whole.problems);
   const data: PartialFleet = whole.ok ? whole.value : validSections(source.data);
   const clusterNames = checkFleet(data, at, (path) => valueAt(source.data, path) !== undefined);
-  const definitions = loadDefinitions(file, source, data, clusterNames, at, problems);
+  const definitions = loadDefinitions(file, source, data, clusterNames, at, problems, options.memos);
 
   const errors = sortProblems(problems.filter((p) => !isWarning(p)));
   const warnings = sortProblems(problems.filter(isWarning));
@@ -78,7 +89,7 @@ export function configFolderOf(file: string): string {
  * Reads and checks the definition of every app the fleet names, also when the fleet file has
  * schema errors elsewhere (a missing definition file is an independent problem).
  */
-function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, clusterNames: ReadonlySet<string>, at: Reporter, problems: Problem[]): Definitions {
+function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, clusterNames: ReadonlySet<string>, at: Reporter, problems: Problem[], memos: SourceMemos | undefined): Definitions {
   const definitions: Definitions = new Map();
   const namespaces = new Map<string, string>();
   const rawApps = valueAt(source.data, ['apps']);
@@ -89,7 +100,7 @@ function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, c
     if (typeof definition !== 'string' || definition === '') continue; // the schema error says so
     const defFile = resolve(dirname(file), definition);
     const defDisplay = displayPath(defFile);
-    const read = readYamlFile(defFile, defDisplay, { within });
+    const read = readYamlFile(defFile, defDisplay, { within, memos });
     if (!read.ok) {
       // Say which fleet entry pointed at the unreadable file, then why it is unreadable.
       at(['apps', appName, 'definition'], `cannot load app definition (got ${describe(definition)}, expected a readable app file under the fleet's config folder)`);

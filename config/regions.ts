@@ -19,17 +19,25 @@ export function regionInfo(region: string): GcpRegion {
   return info;
 }
 
-/** Distances computed so far: routing asks for the same few region pairs thousands of times. */
-const distances = new Map<string, number>();
+/**
+ * Distances computed so far, by one region then the other: routing asks for the same few region
+ * pairs tens of thousands of times, and a nested lookup builds no key string.
+ */
+const distances = new Map<string, Map<string, number>>();
 
 /** Great-circle distance between two regions' locations, in whole kilometres. */
 export function regionDistanceKm(a: string, b: string): number {
   if (a === b) return 0;
-  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  let km = distances.get(key);
+  let from = distances.get(a);
+  if (!from) {
+    from = new Map();
+    distances.set(a, from);
+  }
+  let km = from.get(b);
   if (km === undefined) {
-    km = greatCircleKm(a, b);
-    distances.set(key, km);
+    // Computed with the names in one order, so that a → b and b → a are the same number.
+    km = a < b ? greatCircleKm(a, b) : greatCircleKm(b, a);
+    from.set(b, km);
   }
   return km;
 }
@@ -49,9 +57,23 @@ export function byDistanceFrom(from: string, candidates: Iterable<string>): stri
   return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || a.localeCompare(b));
 }
 
-/** The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none. */
+/**
+ * The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none.
+ * `byDistanceFrom(...)[0]` in one pass: locality failover asks this for every region and service,
+ * and sorting all candidates each time was most of FLEET.md's region-failure cost.
+ */
 export function nearestOtherRegion(from: string, candidates: Iterable<string>): string | undefined {
-  return byDistanceFrom(from, [...candidates].filter((r) => r !== from))[0];
+  let best: string | undefined;
+  let bestKm = 0;
+  for (const region of candidates) {
+    if (region === from) continue;
+    const km = regionDistanceKm(from, region);
+    if (best === undefined || km < bestKm || (km === bestKm && region.localeCompare(best) < 0)) {
+      best = region;
+      bestKm = km;
+    }
+  }
+  return best;
 }
 
 // ---------------------------------------------------------------------------------------------

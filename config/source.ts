@@ -7,6 +7,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, re
 import { sep } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments as parseAll, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from './problems.ts';
+import { memoOf, PARSE_OPTIONS, reparse, type SourceMemo } from './source-memo.ts';
 
 /** Larger than any sane fleet file; keeps a mistaken path to a big file from eating memory. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -23,7 +24,12 @@ export interface YamlSource {
   readonly data: unknown;
   /** Position of the node at `path`, or of its nearest existing ancestor. With `key`, of the key itself. */
   locate(path: readonly PropertyKey[], key?: boolean): { line: number; col: number };
+  /** What the next parse of this file can start from (source-memo.ts); none unless asked for, or when the document cannot have one. */
+  readonly memo?: SourceMemo;
 }
+
+/** Memos of earlier parses (source-memo.ts), by the file's real path. */
+export type SourceMemos = Map<string, SourceMemo>;
 
 export type ReadResult = { ok: true; source: YamlSource } | { ok: false; problems: Problem[] };
 
@@ -35,14 +41,21 @@ export interface ReadOptions {
    * @default - anywhere
    */
   readonly within?: readonly string[];
+  /**
+   * Memos of earlier parses, read and updated: the file is parsed from its memo when the edit
+   * since allows it (source-memo.ts; the same data as a full parse), and its new memo is stored.
+   * @default - parsed in full, no memo kept
+   */
+  readonly memos?: SourceMemos;
 }
 
 export function readYamlFile(file: string, displayName = file, options: ReadOptions = {}): ReadResult {
   const fail = (message: string, line = 1, col = 1): ReadResult => ({ ok: false, problems: [{ file: displayName, line, col, path: '', message }] });
   let bytes: Buffer;
   let fd: number | undefined;
+  let real: string;
   try {
-    const real = realpathSync(file);
+    real = realpathSync(file);
     if (options.within !== undefined) {
       // A folder that does not exist holds nothing: it must not make the file itself look missing.
       const folders = options.within.filter((f) => existsSync(f)).map((f) => realpathSync(f));
@@ -61,10 +74,25 @@ export function readYamlFile(file: string, displayName = file, options: ReadOpti
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  return parseYamlText(bytes, displayName);
+  const memos = options.memos;
+  if (!memos) return parseYamlText(bytes, displayName);
+  const read = parseYamlText(bytes, displayName, { memo: memos.get(real) ?? null });
+  if (read.ok && read.source.memo) memos.set(real, read.source.memo);
+  else memos.delete(real);
+  return read;
 }
 
-export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
+/** Options of `parseYamlText`. */
+export interface ParseOptions {
+  /**
+   * The memo of an earlier version of the file to start from, or null for none; either way the
+   * source comes back with its memo (`YamlSource.memo`) for the next parse.
+   * @default - no memo used or made
+   */
+  readonly memo?: SourceMemo | null;
+}
+
+export function parseYamlText(bytes: Uint8Array, file: string, options: ParseOptions = {}): ReadResult {
   const fail = (message: string, line = 1, col = 1): ReadResult => ({ ok: false, problems: [{ file, line, col, path: '', message }] });
   let text: string;
   try {
@@ -75,6 +103,17 @@ export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return fail('not a text file (got a NUL byte, expected UTF-8 YAML)');
   if (flowDepth(text) > MAX_DEPTH) return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`);
+
+  const next = options.memo ? reparse(options.memo, text) : undefined;
+  if (next && valueDepth(next.data) <= MAX_DEPTH) {
+    // Source positions are only needed to report a problem: the full parse is made then, once.
+    let full: ReadResult | undefined;
+    const locate = (path: readonly PropertyKey[], key = false) => {
+      full ??= parseYamlText(bytes, file);
+      return full.ok ? full.source.locate(path, key) : { line: 1, col: 1 };
+    };
+    return { ok: true, source: { file, data: next.data, locate, memo: next } };
+  }
 
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
@@ -132,12 +171,13 @@ export function parseYamlText(bytes: Uint8Array, file: string): ReadResult {
     const offset = offsetOf(doc, path, key);
     return lineCounter.linePos(offset);
   };
-  return { ok: true, source: { file, data, locate } };
+  const memo = options.memo !== undefined ? memoOf(text, doc, lineCounter, data) : undefined;
+  return { ok: true, source: { file, data, locate, ...(memo ? { memo } : {}) } };
 }
 
 function parseAllDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
   // 'yaml' returns an EmptyStream (not an array) for a file with no document.
-  const all = parseAll(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const all = parseAll(text, { ...PARSE_OPTIONS, lineCounter });
   return Array.isArray(all) ? all : [];
 }
 

@@ -25,10 +25,12 @@ Options:
                      changed or the config is invalid. Refused if DIR holds files
                      meshfleet did not write. One synth per DIR at a time: a second
                      one stops with exit 1 (lock file .DIR.synth-lock beside DIR).
-  --full             render every cluster; by default a cluster whose inputs and the
-                     renderer's code did not change since the last synth into DIR is
-                     taken from the render cache (node_modules/.cache/meshfleet/),
-                     byte for byte what a full render gives
+  --full             parse every config file and render every cluster; by default a
+                     cluster whose inputs and the renderer's code did not change since
+                     the last synth into DIR is taken from the render cache
+                     (node_modules/.cache/meshfleet/), and a config file edited inside
+                     one entry is parsed from its last parse kept there: byte for byte
+                     what a full render gives
   -q, --quiet        print nothing on success
   -h, --help         show this help
 
@@ -43,17 +45,20 @@ export const main = (): Promise<void> => runMain(async () => {
     full: { type: 'boolean' },
   }, USAGE);
   const started = performance.now();
-  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
   const out = args.out ?? 'dist';
+  const salt = codeFingerprint();
+  // With --full nothing of the last synth is used: every file parsed, every cluster rendered.
+  const cache = args.full ? undefined : loadRenderCache(out, salt);
+  const memos = cache?.memos ?? new Map();
+  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE, { memos });
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
-  const previous = args.full ? undefined : loadRenderCache(out);
-  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt: codeFingerprint(), previous } });
+  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt, previous: cache?.clusters, previousRouting: cache?.routing } });
   // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
   // the last file, so the output is never left half old, half new.
   const summary = await withSignalsHeld(() => writeTree(out, rendered.files), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
-  saveRenderCache(out, rendered.clusters);
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

@@ -17,6 +17,7 @@ import { loadFleet } from '../config/load.ts';
 import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
 import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { ROOT, readText, tempDir } from './helpers.ts';
+import { random } from './random.ts';
 
 const SALT = 'test';
 const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
@@ -78,20 +79,25 @@ describe('facts left out of other clusters\' keys change only their own cluster'
         assert.deepEqual(elsewhere, [], `placements of ${cluster.name}`);
       }
     });
+    test(`${label}: scaling the running workloads of a cluster changes only that cluster, config clusters included`, () => {
+      const keyed = renderFleet(fleet, { incremental: { salt: SALT } });
+      for (const cluster of clusters) {
+        // Replicas and resources only: every placement keeps running, so no config cluster reads a change.
+        const apps = fleet.apps.map((a) => ({
+          ...a,
+          placements: a.placements.map((p) => (p.cluster === cluster.name ? { ...p, replicas: 7, autoscaling: undefined, resources: { cpu: { request: '250m' }, memory: { request: '96Mi' } } } : p)),
+        }));
+        const scaled = { ...fleet, apps };
+        const placed = fleet.apps.some((a) => a.placements.some((p) => p.cluster === cluster.name));
+        const changed = changedPaths(base, renderFleet(scaled));
+        assert.ok(changed.some((p) => clusterOf(p) === cluster.name) || !placed, `the edit shows in ${cluster.name}`);
+        assert.deepEqual(changed.filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name), [], `scaling in ${cluster.name}`);
+        const incremental = renderFleet(scaled, { incremental: { salt: SALT, previous: keyed.clusters } });
+        assert.deepEqual(incremental.reused, fleet.clusters.map((c) => c.name).filter((name) => name !== cluster.name || !placed), `only ${cluster.name} is rendered again`);
+      }
+    });
   }
 });
-
-/** Small deterministic PRNG (mulberry32), so a failing edit sequence can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Edit = (doc: ReturnType<typeof parseDocument>, pick: <T>(list: readonly T[]) => T) => string;
 
@@ -125,7 +131,7 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
     const what = pick(edits)(doc, pick);
     writeFileSync(file, doc.toString());
     const fleet = loadFleet(file);
-    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters } });
+    const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
     const full = renderFleet(fleet);
     assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
     assert.deepEqual([...incremental.files], [...full.files], `seed ${seed}, step ${step}: ${what}`);
@@ -163,6 +169,55 @@ describe('incremental renders equal full renders', () => {
     replayEdits(file, doc, edits, 20261128, 5);
   });
 
+  test('FLEET.md of a fleet above the detail limit: costs below a service are reused until an edit reaches them (seeded)', () => {
+    // Seven services in a call tree three deep: svc-00 calls svc-01 and svc-02, they call svc-03 … svc-06.
+    const size = { clusters: DETAIL_UP_TO_CLUSTERS + 4, services: 7 };
+    const file = writeSyntheticFleet(tempDir(), size);
+    const doc = parseDocument(readText(file));
+    const fleetOf = () => {
+      writeFileSync(file, doc.toString());
+      return loadFleet(file);
+    };
+    const placement = ['apps', 'shop', 'placement'];
+    const clusters = (doc.toJS() as { clusters: { name: string }[] }).clusters.map((c) => c.name);
+    const workloadOf = (cluster: string, service: string) => Object.keys((doc.toJS() as { apps: { shop: { placement: Record<string, object> } } }).apps.shop.placement[cluster]!).find((w) => w.startsWith(`${service}-`))!;
+    let previous = renderFleet(fleetOf(), { incremental: { salt: SALT } });
+    const step = (what: string, edit: () => void) => {
+      edit();
+      const fleet = fleetOf();
+      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
+      assert.equal(incremental.files.get('FLEET.md'), renderFleet(fleet).files.get('FLEET.md'), what);
+      const kept = [...incremental.routing!.costs.keys()].filter((k) => previous.routing!.costs.has(k)).length;
+      const sameShapes = [...incremental.routing!.shapes.keys()].every((k) => previous.routing!.shapes.has(k));
+      previous = incremental;
+      return { kept, all: incremental.routing!.costs.size, sameShapes };
+    };
+    // The root's own placement: nothing below it changed, every cost is kept; replicas change no path's shape.
+    const root = step('scale svc-00 in one cluster', () => doc.setIn([...placement, clusters[5]!, workloadOf(clusters[5]!, 'svc-00')], { replicas: 4 }));
+    assert.ok(root.all > 0 && root.kept === root.all, `${root.kept} of ${root.all} kept`);
+    assert.ok(root.sameShapes, 'shapes kept');
+    const moved = step('remove svc-03 from one cluster', () => doc.deleteIn([...placement, clusters[3]!, workloadOf(clusters[3]!, 'svc-03')]));
+    assert.ok(!moved.sameShapes, 'shapes made again');
+    // A leaf: the costs below its callers (and theirs) are new, the others kept.
+    const leaf = step('scale svc-05 in one cluster', () => doc.setIn([...placement, clusters[2]!, workloadOf(clusters[2]!, 'svc-05')], { replicas: 5 }));
+    assert.ok(leaf.kept > 0 && leaf.kept < leaf.all, `${leaf.kept} of ${leaf.all} kept`);
+    const rand = random(20261129);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    for (let i = 0; i < 12; i++) {
+      const cluster = pick(clusters);
+      const service = `svc-0${Math.floor(rand() * 7)}`;
+      const workload = workloadOf(cluster, service);
+      const edits: [string, () => void][] = [
+        [`scale ${workload} in ${cluster}`, () => doc.setIn([...placement, cluster, workload], { replicas: pick([0, 1, 2, 6]) })],
+        [`autoscale ${workload} in ${cluster}`, () => doc.setIn([...placement, cluster, workload], { autoscaling: { min: pick([1, 3]), max: 8 } })],
+        [`remove ${workload} from ${cluster}`, () => doc.deleteIn([...placement, cluster, workload])],
+        [`${service} ${pick(['spread', 'prefer-local'])}`, () => doc.setIn(['apps', 'shop', 'traffic', service], { locality: pick(['spread', 'prefer-local']) })],
+      ];
+      const [what, edit] = pick(edits);
+      step(`step ${i}: ${what}`, edit);
+    }
+  });
+
   test('nothing changed: every cluster reused; another salt (new code): none', () => {
     const fleet = loadFleet(THREE_REGIONS);
     const first = renderFleet(fleet, { incremental: { salt: SALT } });
@@ -171,6 +226,26 @@ describe('incremental renders equal full renders', () => {
     assert.deepEqual(again.reused, ['frankfurt', 'saopaulo', 'virginia']);
     assert.deepEqual(renderFleet(fleet, { incremental: { salt: 'other code', previous: first.clusters } }).reused, []);
     assert.deepEqual(renderFleet(fleet, { distInRepo: 'elsewhere/dist', incremental: { salt: SALT, previous: first.clusters } }).reused, [], 'Flux paths depend on where dist is');
+  });
+
+  test('a cluster rendered again keeps the text of each file whose documents are the same, with the same code only', () => {
+    const fleet = loadFleet(THREE_REGIONS);
+    const first = renderFleet(fleet, { incremental: { salt: SALT } });
+    const last = first.clusters.get('saopaulo')!;
+    const same = 'istio-base/istio-base.yaml';
+    const scaled = 'apps/bookinfo-workloads.yaml';
+    assert.ok(last.digests?.has(same) && last.digests.has(scaled));
+    // The last render as if its texts were other bytes, under a key that no longer matches.
+    const marked = { ...last, key: 'stale', files: new Map([...last.files].map(([p, t]) => [p, p === same || p === scaled ? `KEPT ${p}` : t])) };
+    const previous = new Map(first.clusters).set('saopaulo', marked);
+    const apps = fleet.apps.map((a) => ({ ...a, placements: a.placements.map((p) => (p.cluster === 'saopaulo' ? { ...p, replicas: 5, autoscaling: undefined } : p)) }));
+    const edited = { ...fleet, apps };
+    const again = renderFleet(edited, { incremental: { salt: SALT, previous } });
+    assert.ok(!again.reused.includes('saopaulo'));
+    assert.equal(again.files.get(`clusters/saopaulo/${same}`), `KEPT ${same}`, 'the same documents: the kept text');
+    assert.equal(again.files.get(`clusters/saopaulo/${scaled}`), renderFleet(edited).files.get(`clusters/saopaulo/${scaled}`), 'other documents: serialized again');
+    const otherCode = renderFleet(edited, { incremental: { salt: 'other code', previous } });
+    assert.equal(otherCode.files.get(`clusters/saopaulo/${same}`), first.files.get(`clusters/saopaulo/${same}`), 'other code: serialized again');
   });
 
   test('a one-cluster edit re-renders that cluster only', () => {

@@ -5,7 +5,8 @@
  * functions), timing each phase, and prints one JSON line (a `ChildReport`) on stdout.
  * `--no-overview` leaves FLEET.md out (RenderOptions.overview), to measure the clusters alone;
  * `--incremental` renders only clusters whose inputs changed since the last run with the same
- * CACHE_ROOT (the render cache synth keeps), and saves the cache for the next.
+ * CACHE_ROOT, and parses the config from its last parse where it can (the cache synth keeps,
+ * read before loading, as synth does), and saves the cache for the next.
  */
 import { parseArgs } from 'node:util';
 import { childReport } from './usage.ts';
@@ -18,6 +19,8 @@ if (!config || !out) {
   process.stderr.write('usage: node synth-child.mjs CONFIG OUT [--no-overview] [--incremental CACHE_ROOT]\n');
   process.exit(2);
 }
+/** The code fingerprint the bench's caches are made with: one build of the code for the whole run. */
+const SALT = 'bench';
 const started = performance.now();
 // Imported here, not at the top, so that import time is measured on its own.
 const [{ loadFleet }, { renderFleet }, { writeTree }, cache] = await Promise.all([
@@ -27,14 +30,15 @@ const [{ loadFleet }, { renderFleet }, { writeTree }, cache] = await Promise.all
   import('../lib/render-cache.ts'),
 ]);
 const imported = performance.now();
-const fleet = loadFleet(config);
-const loaded = performance.now();
 const cacheRoot = flags.incremental;
-const incremental = cacheRoot ? { salt: 'bench', previous: cache.loadRenderCache(out, cacheRoot) } : undefined;
+const last = cacheRoot ? cache.loadRenderCache(out, SALT, cacheRoot) : undefined;
+const fleet = loadFleet(config, { memos: last?.memos });
+const loaded = performance.now();
+const incremental = last ? { salt: SALT, previous: last.clusters, previousRouting: last.routing } : undefined;
 const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: !flags['no-overview'], incremental });
 const renderedAt = performance.now();
 const summary = writeTree(out, rendered.files);
-if (cacheRoot) cache.saveRenderCache(out, rendered.clusters, cacheRoot);
+if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, routing: rendered.routing! }, SALT, cacheRoot);
 const written = performance.now();
 
 process.stdout.write(`${JSON.stringify(childReport({

@@ -1,18 +1,22 @@
 /**
  * The incremental-render cache of `synth`: each cluster's last render (its input key and files),
- * kept outside git in node_modules/.cache/meshfleet/, one file per output directory. Losing it
- * only costs a full render; a cache that cannot be read is ignored, never trusted in part.
+ * the parse memos of the config files (config/source-memo.ts) and what FLEET.md's routing keeps
+ * (clusters/routing.ts `KeptCosts`), kept outside git in
+ * node_modules/.cache/meshfleet/, one file per output directory. Losing it only costs a full
+ * render; a cache that cannot be read is ignored, never trusted in part.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ClusterRender } from '../../clusters/render.ts';
+import { emptyRoutingMemo, type KeptCost, type PathShape, type RoutingMemo } from '../../clusters/routing.ts';
+import type { SourceMemo } from '../../config/source-memo.ts';
+import type { SourceMemos } from '../../config/source.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
 const KEEP = 16;
-
 
 /** Sources whose code decides what a render produces, and the lockfile that pins cdk8s. */
 const RENDER_SOURCES = ['charts', 'clusters', 'config', 'imports'];
@@ -53,38 +57,98 @@ export function cacheFileFor(outDir: string, root = PROJECT_ROOT): string {
 
 interface CacheFile {
   readonly format: number;
-  readonly clusters: [string, { key: string; objects: number; files: [string, string][] }][];
+  /** The output directory (absolute) it is the cache of: another one's cache is never used. */
+  readonly out: string;
+  /** Each distinct file content once: most files repeat from cluster to cluster. */
+  readonly texts: string[];
+  /** Each cluster's files as path → index in `texts`. */
+  readonly clusters: [string, { key: string; objects: number; files: [string, number][]; digests: [string, string][] }][];
+  /** Parse memos of the config files (config/source-memo.ts), valid for the code of `salt`. */
+  readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
+  /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
+  readonly routing: { readonly costs: [string, (KeptCost | null)[]][]; readonly shapes: [string, PathShape[]][] };
 }
 
-/** The last render's clusters for `outDir`, or an empty map when there is none (or it is unreadable). */
-export function loadRenderCache(outDir: string, root = PROJECT_ROOT): Map<string, ClusterRender> {
+/** What the last synth into an output directory left for the next. */
+export interface RenderCache {
+  /** Each cluster's render (`RenderedFleet.clusters`), by name. */
+  readonly clusters: ReadonlyMap<string, ClusterRender>;
+  /** Parse memos of the config files, by real path (`LoadOptions.memos`), read and updated by the loader. */
+  readonly memos: SourceMemos;
+  /** FLEET.md's routing (`RenderedFleet.routing`, `IncrementalOptions.previousRouting`). */
+  readonly routing: RoutingMemo;
+}
+
+const empty = (): RenderCache => ({ clusters: new Map(), memos: new Map(), routing: emptyRoutingMemo() });
+
+/**
+ * The last synth's cache for `outDir`, or an empty one when there is none, or it cannot be read,
+ * fails its checksum (a file damaged on disk), is of another format or another directory. Parse
+ * memos count only when made by the code of `salt` (`codeFingerprint`): another `yaml` could parse
+ * the same text into other data.
+ */
+export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROOT): RenderCache {
   const file = cacheFileFor(outDir, root);
   try {
-    if (!statSync(file).isFile()) return new Map();
-    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (data.format !== FORMAT || !Array.isArray(data.clusters)) return new Map();
-    return new Map(data.clusters.map(([name, c]) => [name, { key: c.key, objects: c.objects, files: new Map(c.files) }]));
+    if (!statSync(file).isFile()) return empty();
+    const text = readFileSync(file, 'utf8');
+    const newline = text.indexOf('\n');
+    const body = text.slice(newline + 1);
+    if (newline < 0 || text.slice(0, newline) !== checksum(body)) return empty();
+    const data = JSON.parse(body) as CacheFile;
+    if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
+    const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, {
+      key: c.key,
+      objects: c.objects,
+      files: new Map(c.files.map(([path, i]) => [path, data.texts[i]!])),
+      digests: new Map(c.digests),
+    }]));
+    const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
+    return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) } };
   } catch {
-    return new Map();
+    return empty();
   }
 }
 
 /**
- * Saves the clusters of a render for the next synth into `outDir`. Written to a temporary file and
- * renamed, so a concurrent reader sees the old cache or the new one, never half of one.
+ * Saves what a synth into `outDir` leaves for the next: its clusters, and the parse memos made with
+ * the code of `salt`. Written to a temporary file and renamed, so a concurrent reader sees the old
+ * cache or the new one, never half of one.
  */
-export function saveRenderCache(outDir: string, clusters: ReadonlyMap<string, ClusterRender>, root = PROJECT_ROOT): void {
+export function saveRenderCache(outDir: string, cache: RenderCache, salt: string, root = PROJECT_ROOT): void {
   const file = cacheFileFor(outDir, root);
+  const texts: string[] = [];
+  const numbers = new Map<string, number>();
+  const numberOf = (text: string): number => {
+    let n = numbers.get(text);
+    if (n === undefined) {
+      n = texts.push(text) - 1;
+      numbers.set(text, n);
+    }
+    return n;
+  };
   const data: CacheFile = {
     format: FORMAT,
-    clusters: [...clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, { key: c.key!, objects: c.objects, files: [...c.files] }]),
+    out: resolve(outDir),
+    clusters: [...cache.clusters].filter(([, c]) => c.key !== undefined).map(([name, c]) => [name, {
+      key: c.key!,
+      objects: c.objects,
+      files: [...c.files].map(([path, text]) => [path, numberOf(text)]),
+      digests: [...(c.digests ?? [])],
+    }]),
+    texts,
+    sources: { salt, memos: [...cache.memos] },
+    routing: { costs: [...cache.routing.costs], shapes: [...cache.routing.shapes] },
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(data));
+  const body = JSON.stringify(data);
+  writeFileSync(tmp, `${checksum(body)}\n${body}`);
   renameSync(tmp, file);
   pruneCaches(dirname(file));
 }
+
+const checksum = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 function pruneCaches(dir: string): void {
   try {

@@ -12,5 +12,8 @@ import '../incremental-render.test.ts';
 import '../istio.test.ts';
 import '../verify-charts.test.ts';
 import '../object-schemas.test.ts';
+import '../nearest-region.test.ts';
 import '../object-scope.test.ts';
+import '../render-cache.test.ts';
 import '../render-fast-path.test.ts';
+import '../source-memo.test.ts';

@@ -1,0 +1,66 @@
+/**
+ * The synth cache (scripts/lib/render-cache.ts): what one synth saves the next reads back; a cache
+ * that is damaged, of another output directory, or of other code is not used, in whole or in part.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { renderFleet } from '../clusters/render.ts';
+import { loadFleet } from '../config/load.ts';
+import type { SourceMemos } from '../config/source.ts';
+import { cacheFileFor, loadRenderCache, saveRenderCache } from '../scripts/lib/render-cache.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
+
+/** A cache saved for `out` under a fresh cache root, with the three-regions fleet's clusters and memos. */
+function saved(salt = 'code-1') {
+  const root = tempDir();
+  const out = join(tempDir(), 'dist');
+  const memos: SourceMemos = new Map();
+  const fleet = loadFleet(THREE_REGIONS, { memos });
+  const rendered = renderFleet(fleet, { incremental: { salt } });
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt, root);
+  return { root, out, rendered, memos };
+}
+
+describe('synth cache', () => {
+  test('reads back what was saved: every cluster\'s render and the memos of the same code', () => {
+    const { root, out, rendered, memos } = saved();
+    const cache = loadRenderCache(out, 'code-1', root);
+    assert.deepEqual([...cache.clusters], [...rendered.clusters]);
+    assert.deepEqual([...cache.memos], [...memos]);
+    assert.deepEqual(cache.routing, rendered.routing);
+    assert.ok(cache.memos.size >= 2, 'the fleet file and its app definition');
+  });
+
+  test('memos of other code are dropped, the clusters kept (their keys carry the code already)', () => {
+    const { root, out, rendered } = saved();
+    const cache = loadRenderCache(out, 'code-2', root);
+    assert.equal(cache.memos.size, 0);
+    assert.deepEqual([...cache.clusters], [...rendered.clusters]);
+  });
+
+  test('a damaged cache file is not used at all', () => {
+    const { root, out } = saved();
+    const file = cacheFileFor(out, root);
+    const text = readFileSync(file, 'utf8');
+    // Still valid JSON, one value changed: only the checksum tells.
+    const damaged = text.replace('"objects":', '"objects":1');
+    assert.notEqual(damaged, text);
+    writeFileSync(file, damaged);
+    const cache = loadRenderCache(out, 'code-1', root);
+    assert.deepEqual([cache.clusters.size, cache.memos.size], [0, 0]);
+    writeFileSync(file, text.slice(0, text.length >> 1));
+    assert.equal(loadRenderCache(out, 'code-1', root).clusters.size, 0);
+  });
+
+  test('the cache of another output directory is not used, even under this one\'s name', () => {
+    const { root, out } = saved();
+    const other = join(tempDir(), 'dist');
+    writeFileSync(cacheFileFor(other, root), readFileSync(cacheFileFor(out, root)));
+    const cache = loadRenderCache(other, 'code-1', root);
+    assert.deepEqual([cache.clusters.size, cache.memos.size], [0, 0]);
+  });
+});
