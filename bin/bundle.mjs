@@ -64,7 +64,8 @@ function sourceKey() {
 
 /** The entry file of an up-to-date bundle, building one first when the sources changed. */
 export async function ensureBundle({ force = false } = {}) {
-  const dir = join(OUT, `cli-${sourceKey()}`);
+  const key = sourceKey();
+  const dir = join(OUT, `cli-${key}`);
   const entry = join(dir, 'cli.cjs');
   if (!force && existsSync(entry)) return entry;
   const { build } = await import('esbuild');
@@ -73,6 +74,8 @@ export async function ensureBundle({ force = false } = {}) {
   rmSync(tmp, { recursive: true, force: true });
   await build({
     ...CLI_BUNDLE_OPTIONS,
+    // The render cache's code fingerprint (scripts/lib/render-cache.ts) is this key.
+    define: { ...CLI_BUNDLE_OPTIONS.define, __MESHFLEET_SOURCE_KEY__: JSON.stringify(key) },
     entryPoints: [join(ROOT, 'scripts/cli.ts')],
     outfile: join(tmp, 'cli.cjs'),
     external: EXTERNAL,

@@ -52,9 +52,12 @@ function greatCircleKm(a: string, b: string): number {
   return Math.round(2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h)));
 }
 
-/** `candidates` ordered nearest first from `from`; ties by name, so the order is stable. */
+/**
+ * `candidates` ordered nearest first from `from`; ties by name (code-unit order: the same on every
+ * machine and locale, and no ICU collator to start), so the order is stable.
+ */
 export function byDistanceFrom(from: string, candidates: Iterable<string>): string[] {
-  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || a.localeCompare(b));
+  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -68,7 +71,7 @@ export function nearestOtherRegion(from: string, candidates: Iterable<string>): 
   for (const region of candidates) {
     if (region === from) continue;
     const km = regionDistanceKm(from, region);
-    if (best === undefined || km < bestKm || (km === bestKm && region.localeCompare(best) < 0)) {
+    if (best === undefined || km < bestKm || (km === bestKm && region < best)) {
       best = region;
       bestKm = km;
     }

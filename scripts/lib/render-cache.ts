@@ -21,11 +21,17 @@ const KEEP = 16;
 /** Sources whose code decides what a render produces, and the lockfile that pins cdk8s. */
 const RENDER_SOURCES = ['charts', 'clusters', 'config', 'imports'];
 
+/** Defined by the CLI bundle (bin/bundle.mjs): the key of the sources it was built from. */
+declare const __MESHFLEET_SOURCE_KEY__: string | undefined;
+
 /**
  * A fingerprint of the renderer's code: every .ts file of the render sources and the lockfile.
  * A change to any of them invalidates every cached cluster.
  */
 export function codeFingerprint(root = PROJECT_ROOT): string {
+  // The bundle's own key (path, size and mtime of every source and the lockfile) covers all of
+  // them, and the bin rebuilds the bundle before it runs stale code: no need to read them again.
+  if (typeof __MESHFLEET_SOURCE_KEY__ === 'string' && root === PROJECT_ROOT) return `bundle ${FORMAT} ${__MESHFLEET_SOURCE_KEY__}`;
   const hash = createHash('sha256').update(`format ${FORMAT}\0`);
   const files = RENDER_SOURCES.flatMap((dir) => listTs(join(root, dir))).sort();
   for (const file of [...files, join(root, 'package-lock.json')]) {
