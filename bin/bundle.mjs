@@ -18,7 +18,7 @@ const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs'];
 const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax', 'esbuild'];
 const KEEP = 3;
 
-/** How meshfleet bundles code for node (the CLI here, the benchmark's children too). */
+/** An ES module bundle for node, for code that is not the CLI (a test's worker process). */
 export const NODE_BUNDLE_OPTIONS = {
   bundle: true,
   format: 'esm',
@@ -30,8 +30,11 @@ export const NODE_BUNDLE_OPTIONS = {
   banner: { js: "import { createRequire as __meshfleetRequire } from 'node:module'; const require = __meshfleetRequire(import.meta.url);" },
 };
 
-/** The CLI: one CommonJS script (bin/run-bundle.mjs runs it through V8's code cache). */
-const CLI_BUNDLE_OPTIONS = {
+/**
+ * The CLI and the benchmark's children: one CommonJS script each, which bin/run-bundle.mjs runs
+ * through V8's code cache.
+ */
+export const CLI_BUNDLE_OPTIONS = {
   bundle: true,
   format: 'cjs',
   platform: 'node',

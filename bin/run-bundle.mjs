@@ -18,15 +18,22 @@ const REAL_RUN_EXITS = new Set([0, 1]);
 const HELP = new Set(['-h', '--help', 'help']);
 
 /**
- * Runs the bundle at `entry` for process.argv, starting from its code cache when there is one.
- * With MESHFLEET_DEBUG set, says on stderr whether the cache was used, written or rejected.
+ * Which cache a command line uses, and whether its run may write one: `synth --help` starts from
+ * synth's cache but does not write one; `meshfleet --help` has none.
  */
-export function runBundle(entry) {
-  const [command = '', ...options] = process.argv.slice(2);
+function cacheOf([command = '', ...options]) {
   const named = /^[a-z][a-z-]{0,30}$/.test(command) && !HELP.has(command);
-  // `synth --help` starts from synth's cache but does not write one; `meshfleet --help` has none.
-  const cacheFile = `${entry}.${named ? command : 'help'}.v8cache`;
-  const worthKeeping = named && !options.some((o) => HELP.has(o));
+  return { name: named ? command : 'help', keep: named && !options.some((o) => HELP.has(o)) };
+}
+
+/**
+ * Runs the bundle at `entry` for process.argv, starting from its code cache when there is one;
+ * `cache` names it (default: after the command, see cacheOf). With MESHFLEET_DEBUG set, says on
+ * stderr whether the cache was used, written or rejected.
+ */
+export function runBundle(entry, cache = cacheOf(process.argv.slice(2))) {
+  const cacheFile = `${entry}.${cache.name}.v8cache`;
+  const worthKeeping = cache.keep;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);

@@ -1,23 +1,31 @@
 /**
- * The benchmark's child processes as plain ES modules, bundled with esbuild the way the
- * `meshfleet` command is (bin/bundle.mjs): synth and floor then start alike, with no TypeScript to
- * compile, and the comparison measures the work, not tsx.
+ * The benchmark's child processes, bundled with esbuild as the `meshfleet` command is
+ * (bin/bundle.mjs: one CommonJS script each) and started the same way, from V8's code cache
+ * (bin/run-bundle.mjs; the first run of each child writes it): synth and floor then start as the
+ * CLI does, with no TypeScript to compile, and the comparison measures the work, not tsx.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { NODE_BUNDLE_OPTIONS } from '../../bin/bundle.mjs';
+import { CLI_BUNDLE_OPTIONS } from '../../bin/bundle.mjs';
 import { ROOT } from './measure.ts';
 
 export interface Children {
+  /** Each child's starter (`node STARTER args`), which runs its bundle through the code cache. */
   readonly synth: string;
   readonly floor: string;
 }
 
 export async function bundleChildren(dir: string): Promise<Children> {
-  await build({
-    ...NODE_BUNDLE_OPTIONS,
-    entryPoints: { 'synth-child': join(ROOT, 'scripts/bench/synth-child.ts'), 'floor-child': join(ROOT, 'scripts/bench/floor-child.ts') },
-    outdir: dir,
-  });
-  return { synth: join(dir, 'synth-child.mjs'), floor: join(dir, 'floor-child.mjs') };
+  const starters: Record<string, string> = {};
+  for (const name of ['synth-child', 'floor-child']) {
+    const bundle = join(dir, `${name}.cjs`);
+    await build({ ...CLI_BUNDLE_OPTIONS, entryPoints: [join(ROOT, `scripts/bench/${name}.ts`)], outfile: bundle });
+    const starter = join(dir, `${name}.mjs`);
+    const runBundle = pathToFileURL(join(ROOT, 'bin/run-bundle.mjs')).href;
+    writeFileSync(starter, `import { runBundle } from ${JSON.stringify(runBundle)};\nrunBundle(${JSON.stringify(bundle)}, { name: 'child', keep: true });\n`);
+    starters[name] = starter;
+  }
+  return { synth: starters['synth-child']!, floor: starters['floor-child']! };
 }
