@@ -7,7 +7,7 @@ import { DEFAULT_FLEET_FILE } from '../config/load.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
-import { codeFingerprint, loadRenderCache, saveRenderCache } from './lib/render-cache.ts';
+import { codeFingerprint, knownFiles, loadRenderCache, saveRenderCache } from './lib/render-cache.ts';
 import { withSignalsHeld } from './lib/signals.ts';
 import { writeTree } from './lib/write-tree.ts';
 
@@ -57,8 +57,10 @@ export const main = (): Promise<void> => runMain(async () => {
   const rendered = renderFleet(fleet, { distInRepo, incremental: { salt, previous: cache?.clusters, previousRouting: cache?.routing } });
   // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
   // the last file, so the output is never left half old, half new.
-  const summary = await withSignalsHeld(() => writeTree(out, rendered.files), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
-  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt);
+  // Files the last synth left and nobody touched since (same stamp) are not read again to compare.
+  const known = cache ? knownFiles(cache) : undefined;
+  const summary = await withSignalsHeld(() => writeTree(out, rendered.files, { known }), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing!, stamps: summary.stamps }, salt);
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import type { SourceMemos } from '../config/source.ts';
-import { cacheFileFor, loadRenderCache, saveRenderCache } from '../scripts/lib/render-cache.ts';
+import { cacheFileFor, knownFiles, loadRenderCache, saveRenderCache } from '../scripts/lib/render-cache.ts';
+import { writeTree } from '../scripts/lib/write-tree.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
@@ -21,18 +22,31 @@ function saved(salt = 'code-1') {
   const memos: SourceMemos = new Map();
   const fleet = loadFleet(THREE_REGIONS, { memos });
   const rendered = renderFleet(fleet, { incremental: { salt } });
-  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing! }, salt, root);
-  return { root, out, rendered, memos };
+  writeTree(out, rendered.files);
+  // Written a moment ago: stamped only when files this young count as settled.
+  const { stamps } = writeTree(out, rendered.files, { settledMs: 0 });
+  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing!, stamps }, salt, root);
+  return { root, out, rendered, memos, stamps };
 }
 
 describe('synth cache', () => {
   test('reads back what was saved: every cluster\'s render and the memos of the same code', () => {
-    const { root, out, rendered, memos } = saved();
+    const { root, out, rendered, memos, stamps } = saved();
     const cache = loadRenderCache(out, 'code-1', root);
     assert.deepEqual([...cache.clusters], [...rendered.clusters]);
     assert.deepEqual([...cache.memos], [...memos]);
     assert.deepEqual(cache.routing, rendered.routing);
     assert.ok(cache.memos.size >= 2, 'the fleet file and its app definition');
+    assert.deepEqual([...cache.stamps], [...stamps]);
+    assert.equal(stamps.size, rendered.files.size, 'every file of the tree stamped');
+  });
+
+  test('the known files are every cluster file the last synth wrote, with its content and stamp', () => {
+    const { root, out, rendered, stamps } = saved();
+    const known = knownFiles(loadRenderCache(out, 'code-1', root));
+    const clusterFiles = [...rendered.files].filter(([path]) => path.startsWith('clusters/'));
+    assert.deepEqual([...known.keys()].sort(), clusterFiles.map(([path]) => path).sort());
+    for (const [path, content] of clusterFiles) assert.deepEqual(known.get(path), { content, stamp: stamps.get(path) }, path);
   });
 
   test('memos of other code are dropped, the clusters kept (their keys carry the code already)', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { GENERATED_MARK, listFiles, OWNED_TOP_LEVEL, writeTree } from '../scripts/lib/write-tree.ts';
@@ -174,6 +174,57 @@ describe('write: one writer at a time, nothing left behind', () => {
     const r = spawnSync('git', ['check-ignore', '--no-index', ...paths], { cwd: ROOT, encoding: 'utf8' });
     assert.deepEqual(r.stdout.trim().split('\n'), paths);
     assert.ok(!existsSync(join(ROOT, '.dist.synth-lock')));
+  });
+});
+
+describe('write: files the last write stamped', () => {
+  const FILE = 'clusters/a/kustomization.yaml';
+  /** A tree written a while ago, as far as stamps go (settledMs 0), and the stamps of that write. */
+  const stamped = () => {
+    const out = join(tempDir(), 'dist');
+    writeTree(out, tree('x'));
+    const { stamps } = writeTree(out, tree('x'), { settledMs: 0 });
+    return { out, stamps };
+  };
+
+  test('a file whose stamp is unchanged is not read again: its known content is taken as what it holds', () => {
+    const { out, stamps } = stamped();
+    assert.equal(stamps.size, 3);
+    // The stamp vouches for the content the last write left; a changed wish is compared against it.
+    const wanted = new Map(tree('x')).set(FILE, `# ${GENERATED_MARK}
+x: b
+`);
+    const trusted = writeTree(out, wanted, { known: new Map([[FILE, { content: wanted.get(FILE)!, stamp: stamps.get(FILE)! }]]) });
+    assert.deepEqual([trusted.written, trusted.unchanged], [[], 3], 'taken on its stamp, not read');
+    assert.equal(readFileSync(join(out, FILE), 'utf8'), tree('x').get(FILE));
+    const read = writeTree(out, wanted, { known: new Map([[FILE, { content: tree('x').get(FILE)!, stamp: stamps.get(FILE)! }]]) });
+    assert.deepEqual(read.written, [FILE], 'known content other than wanted: read and compared');
+    assert.equal(readFileSync(join(out, FILE), 'utf8'), wanted.get(FILE));
+  });
+
+  test('a file changed after its stamp is read and put back; its ctime tells even when size and mtime match', () => {
+    const original = tree('x').get(FILE)!;
+    for (const mtimeSetBack of [false, true]) {
+      const { out, stamps } = stamped();
+      const abs = join(out, FILE);
+      writeFileSync(abs, original.replace('x: a', 'x: z'));
+      const now = statSync(abs);
+      assert.equal(now.size, stamps.get(FILE)!.size);
+      // utimes cannot set an mtime back to the nanosecond: a stamp with today's size and mtime but
+      // the old ctime stands for a file whose mtime was set back exactly (ctime no tool can set).
+      const stamp = mtimeSetBack ? { size: now.size, mtimeMs: now.mtimeMs, ino: now.ino, ctimeMs: stamps.get(FILE)!.ctimeMs } : stamps.get(FILE)!;
+      const summary = writeTree(out, tree('x'), { known: new Map([[FILE, { content: original, stamp }]]) });
+      assert.deepEqual(summary.written, [FILE], `mtime set back: ${mtimeSetBack}`);
+      assert.equal(readFileSync(abs, 'utf8'), original);
+    }
+  });
+
+  test('files changed less than settledMs (default 2 s) before the write are not stamped: a change in the same clock tick could keep the stamp', () => {
+    const out = join(tempDir(), 'dist');
+    writeTree(out, tree('x'));
+    assert.equal(writeTree(out, tree('x')).stamps.size, 0);
+    assert.equal(writeTree(out, tree('x'), { settledMs: 0 }).stamps.size, 3);
+    assert.equal(writeTree(join(tempDir(), 'fresh'), tree('x'), { settledMs: 0 }).stamps.size, 0, 'a fresh tree: nothing existed to stamp');
   });
 });
 

@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   const incremental = last ? { salt: SALT, previous: last.clusters, previousRouting: last.routing } : undefined;
   const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: !flags['no-overview'], incremental });
   const renderedAt = performance.now();
-  const summary = writeTree(out, rendered.files);
-  if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, routing: rendered.routing! }, SALT, cacheRoot);
+  const summary = writeTree(out, rendered.files, { known: last ? cache.knownFiles(last) : undefined });
+  if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, routing: rendered.routing!, stamps: summary.stamps }, SALT, cacheRoot);
   const written = performance.now();
 
   process.stdout.write(`${JSON.stringify(childReport({

@@ -12,9 +12,11 @@ import type { ClusterRender } from '../../clusters/render.ts';
 import { emptyRoutingMemo, type KeptCost, type PathShape, type RoutingMemo } from '../../clusters/routing.ts';
 import type { SourceMemo } from '../../config/source-memo.ts';
 import type { SourceMemos } from '../../config/source.ts';
+import { clusterDir } from '../../clusters/paths.ts';
 import { PROJECT_ROOT } from './project-root.ts';
+import type { FileStamp, KnownFile } from './write-tree.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
 const KEEP = 16;
 
@@ -73,6 +75,8 @@ interface CacheFile {
   readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
   /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
   readonly routing: { readonly costs: [string, (KeptCost | null)[]][]; readonly shapes: [string, PathShape[]][] };
+  /** Stamps of the output's settled files after the write (`WriteSummary.stamps`): path, size, mtimeMs, ctimeMs, ino. */
+  readonly stamps: [string, number, number, number, number][];
 }
 
 /** What the last synth into an output directory left for the next. */
@@ -83,9 +87,28 @@ export interface RenderCache {
   readonly memos: SourceMemos;
   /** FLEET.md's routing (`RenderedFleet.routing`, `IncrementalOptions.previousRouting`). */
   readonly routing: RoutingMemo;
+  /** Stamps of the output's files as the last write left them (`WriteSummary.stamps`), by output path. */
+  readonly stamps: ReadonlyMap<string, FileStamp>;
 }
 
-const empty = (): RenderCache => ({ clusters: new Map(), memos: new Map(), routing: emptyRoutingMemo() });
+const empty = (): RenderCache => ({ clusters: new Map(), memos: new Map(), routing: emptyRoutingMemo(), stamps: new Map() });
+
+/**
+ * The output's files as the last synth left them, for `writeTree`'s `known`: each stamped file of a
+ * cached cluster, with the content that synth wrote.
+ */
+export function knownFiles(cache: RenderCache): Map<string, KnownFile> {
+  const known = new Map<string, KnownFile>();
+  if (cache.stamps.size === 0) return known;
+  for (const [cluster, render] of cache.clusters) {
+    for (const [path, content] of render.files) {
+      const outPath = `${clusterDir(cluster)}/${path}`;
+      const stamp = cache.stamps.get(outPath);
+      if (stamp) known.set(outPath, { content, stamp });
+    }
+  }
+  return known;
+}
 
 /**
  * The last synth's cache for `outDir`, or an empty one when there is none, or it cannot be read,
@@ -110,7 +133,8 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
       digests: new Map(c.digests),
     }]));
     const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
-    return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) } };
+    const stamps = new Map((data.stamps ?? []).map(([path, size, mtimeMs, ctimeMs, ino]): [string, FileStamp] => [path, { size, mtimeMs, ctimeMs, ino }]));
+    return { clusters, memos, routing: { costs: new Map(data.routing.costs), shapes: new Map(data.routing.shapes) }, stamps };
   } catch {
     return empty();
   }
@@ -145,6 +169,7 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
     texts,
     sources: { salt, memos: [...cache.memos] },
     routing: { costs: [...cache.routing.costs], shapes: [...cache.routing.shapes] },
+    stamps: [...cache.stamps].map(([path, t]) => [path, t.size, t.mtimeMs, t.ctimeMs, t.ino]),
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

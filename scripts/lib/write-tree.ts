@@ -14,7 +14,7 @@
  * (git would commit a symlink as a symlink), and two renames of a directory leave a moment with no
  * directory at all. Renaming files over files keeps the path and every unchanged file in place.
  */
-import { type Dirent, accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { type Dirent, type Stats, accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { acquireLock, isAlive, LockHeldError, pendingLockFile } from './write-lock.ts';
 
@@ -25,6 +25,28 @@ export interface WriteSummary {
   readonly added: readonly string[];
   readonly unchanged: number;
   readonly removed: readonly string[];
+  /**
+   * Stamps of the unchanged files that are settled (last changed at least `settledMs` before this
+   * write looked): what the next write may trust instead of reading them (`WriteTreeOptions.known`).
+   */
+  readonly stamps: ReadonlyMap<string, FileStamp>;
+}
+
+/**
+ * What the filesystem says of a file: a change to its content changes its ctime (which no tool
+ * can set back) and usually its size and mtime, so an equal stamp means the same content.
+ */
+export interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+/** A file as the last write left it: its content then, and its stamp. */
+export interface KnownFile {
+  readonly content: string;
+  readonly stamp: FileStamp;
 }
 
 export interface WriteTreeOptions {
@@ -34,6 +56,20 @@ export interface WriteTreeOptions {
    * @default 100000
    */
   readonly maxEntries?: number;
+  /**
+   * Files as the last write left them (from its `stamps`, with their contents): a file whose stamp
+   * is unchanged and whose known content is what is wanted now is not read again to compare, as
+   * git's index spares reading unchanged files. Any other file is read and compared.
+   * @default - every existing file is read
+   */
+  readonly known?: ReadonlyMap<string, KnownFile>;
+  /**
+   * How long before this write a file must have last changed for its stamp to be kept. A file
+   * changed within the filesystem's timestamp granularity of the stamp could change again without
+   * its stamp changing ("racy git"); 2 s covers the coarsest filesystems' mtime.
+   * @default 2000
+   */
+  readonly settledMs?: number;
 }
 
 /** Top-level entries meshfleet writes into a dist directory; anything else there is not ours. */
@@ -74,7 +110,7 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
     }
     try {
       removeLeftovers(out);
-      return replaceFiles(out, outDir, files, side.staging(process.pid), options.maxEntries ?? 100_000);
+      return replaceFiles(out, outDir, files, side.staging(process.pid), options);
     } finally {
       release();
     }
@@ -148,21 +184,36 @@ interface ExistingTree {
   readonly folders: string[];
 }
 
-function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, string>, staging: string, maxEntries: number): WriteSummary {
+function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, string>, staging: string, options: WriteTreeOptions): WriteSummary {
   const fresh = !existsSync(out);
-  const existing: ExistingTree = fresh ? { files: new Map(), folders: [] } : readExisting(out, outDir, maxEntries);
+  const existing: ExistingTree = fresh ? { files: new Map(), folders: [] } : readExisting(out, outDir, options.maxEntries ?? 100_000);
+  const settledBefore = Date.now() - (options.settledMs ?? 2000);
   const written: string[] = [];
+  const stamps = new Map<string, FileStamp>();
   let unchanged = 0;
   for (const [path, content] of files) {
     const abs = existing.files.get(path);
-    if (abs === undefined || readFileSync(abs, 'utf8') !== content) written.push(path);
-    else unchanged++;
+    if (abs === undefined) {
+      written.push(path);
+      continue;
+    }
+    const stamp = stampOf(statSync(abs));
+    const known = options.known?.get(path);
+    if (known && known.content === content && sameStamp(known.stamp, stamp)) {
+      unchanged++;
+      stamps.set(path, stamp);
+    } else if (readFileSync(abs, 'utf8') !== content) {
+      written.push(path);
+    } else {
+      unchanged++;
+      if (Math.max(stamp.mtimeMs, stamp.ctimeMs) < settledBefore) stamps.set(path, stamp);
+    }
   }
   const removed = [...existing.files.keys()].filter((p) => !files.has(p)).sort();
   const foreign = removed.filter((p) => !isGenerated(existing.files.get(p)!));
   if (foreign.length > 0) refuseForeign(outDir, foreign);
   const added = written.filter((p) => !existing.files.has(p));
-  const summary = { written, added, unchanged, removed };
+  const summary = { written, added, unchanged, removed, stamps };
   if (written.length === 0 && removed.length === 0 && !fresh) return summary;
 
   try {
@@ -184,6 +235,9 @@ function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, st
   }
   return summary;
 }
+
+const stampOf = (s: Stats): FileStamp => ({ size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino });
+const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 
 /** Walks `out`, refusing entries that are neither files nor folders, and trees past `maxEntries`. */
 function readExisting(out: string, outDir: string, maxEntries: number): ExistingTree {
