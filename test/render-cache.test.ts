@@ -24,7 +24,7 @@ function saved(salt = 'code-1') {
   const rendered = renderFleet(fleet, { incremental: { salt } });
   writeTree(out, rendered.files);
   // Written a moment ago: stamped only when files this young count as settled.
-  const { stamps } = writeTree(out, rendered.files, { settledMs: 0 });
+  const { stamps } = writeTree(out, rendered.files, { settledMs: -1000 });
   saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing!, stamps }, salt, root);
   return { root, out, rendered, memos, stamps };
 }

@@ -179,11 +179,11 @@ describe('write: one writer at a time, nothing left behind', () => {
 
 describe('write: files the last write stamped', () => {
   const FILE = 'clusters/a/kustomization.yaml';
-  /** A tree written a while ago, as far as stamps go (settledMs 0), and the stamps of that write. */
+  /** A tree, and the stamps of a second write that counts every file as settled (as if written a while ago). */
   const stamped = () => {
     const out = join(tempDir(), 'dist');
     writeTree(out, tree('x'));
-    const { stamps } = writeTree(out, tree('x'), { settledMs: 0 });
+    const { stamps } = writeTree(out, tree('x'), { settledMs: -1000 });
     return { out, stamps };
   };
 
@@ -223,8 +223,8 @@ x: b
     const out = join(tempDir(), 'dist');
     writeTree(out, tree('x'));
     assert.equal(writeTree(out, tree('x')).stamps.size, 0);
-    assert.equal(writeTree(out, tree('x'), { settledMs: 0 }).stamps.size, 3);
-    assert.equal(writeTree(join(tempDir(), 'fresh'), tree('x'), { settledMs: 0 }).stamps.size, 0, 'a fresh tree: nothing existed to stamp');
+    assert.equal(writeTree(out, tree('x'), { settledMs: -1000 }).stamps.size, 3);
+    assert.equal(writeTree(join(tempDir(), 'fresh'), tree('x'), { settledMs: -1000 }).stamps.size, 0, 'a fresh tree: nothing existed to stamp');
   });
 });
 

@@ -66,7 +66,8 @@ export interface WriteTreeOptions {
   /**
    * How long before this write a file must have last changed for its stamp to be kept. A file
    * changed within the filesystem's timestamp granularity of the stamp could change again without
-   * its stamp changing ("racy git"); 2 s covers the coarsest filesystems' mtime.
+   * its stamp changing ("racy git"); 2 s covers the coarsest filesystems' mtime. A negative
+   * value counts files changed a moment ago as settled too (tests).
    * @default 2000
    */
   readonly settledMs?: number;
