@@ -85,8 +85,9 @@ export function renderOverview(fleet: Fleet, options: OverviewOptions = {}): str
   lines.push('# Fleet overview', '');
   lines.push(`Project \`${fleet.project}\`, VPC \`${fleet.network.name}\`, mesh \`${fleet.mesh.id}\` (Istio ${istioVersions(fleet)}, ${fleet.mesh.networkModel} network), synced by Flux from \`${fleet.git.url}\` (\`${fleet.git.branch}\`${hasRolloutWaves(fleet) ? ' and the wave branches below' : ''}).`, '');
   // Small fleets show every hop; large ones the paths' summaries only (pathSummaries).
-  const paths = fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS ? requestPaths(fleet) : [];
-  const summaries = fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS ? paths.map(summarizePath) : pathSummaries(fleet, options.kept);
+  const detailed = fleet.clusters.length <= DETAIL_UP_TO_CLUSTERS;
+  const paths = detailed ? requestPaths(fleet) : [];
+  const summaries = detailed ? paths.map(summarizePath) : pathSummaries(fleet, options.kept);
   lines.push(...topology(fleet, paths));
   lines.push('## Clusters', '', '| cluster | region | role | Istio network | ingress | nodes | pods | services |', '|---|---|---|---|---|---|---|---|');
   for (const c of fleet.clusters) {

@@ -7,7 +7,7 @@
  *
  * Linear in the fleet: the shared part is hashed once, then each cluster adds its own facts.
  */
-import { createHash } from 'node:crypto';
+import { contentHash as hash } from './content-hash.ts';
 import { configClusters, isRunning, placedIn, type Cluster, type Fleet } from '../config/model.ts';
 
 /**
@@ -15,12 +15,6 @@ import { configClusters, isRunning, placedIn, type Cluster, type Fleet } from '.
  * A field not listed here is part of every cluster's key.
  */
 export const OWN_CLUSTER_FIELDS = ['nodePools', 'ranges', 'zones', 'gateways', 'labels', 'releaseChannel'] as const satisfies readonly (keyof Cluster)[];
-
-const hash = (...parts: string[]): string => {
-  const h = createHash('sha256');
-  for (const part of parts) h.update(part).update('\0');
-  return h.digest('base64url');
-};
 
 /**
  * Keys of every cluster's render. `salt` covers what is not in the model: the renderer's code and

@@ -2,7 +2,6 @@
  * Fleet → files, in memory. Pure: no file system, no clock, no randomness, so the same fleet always
  * gives the same bytes. Writing them is scripts/lib/write-tree.ts's job.
  */
-import { createHash } from 'node:crypto';
 import { ApiObject, Chart, DependencyGraph, Yaml, type App } from 'cdk8s';
 import { stringify } from 'yaml';
 import { FluxLayer } from '../charts/flux/flux-layer.ts';
@@ -13,6 +12,7 @@ import { CONTRIBUTIONS } from './contributions.ts';
 import { LAYERS, resolveDependencies, type LayerId } from './layers.ts';
 import { renderOverview } from './overview.ts';
 import { emptyRoutingMemo, type RoutingMemo } from './routing.ts';
+import { contentHash } from './content-hash.ts';
 import { renderKeys } from './render-key.ts';
 import { isPlainJson } from '../config/plain-json.ts';
 import { clusterDir, FLEET_OVERVIEW_FILE, FLUX_SYSTEM_DIR, KUSTOMIZATION_FILE, repoPath } from './paths.ts';
@@ -244,14 +244,13 @@ class YamlCache {
    * plain JSON (its JSON would not tell).
    */
   digest(salt: string, docs: readonly unknown[]): string | undefined {
-    const hash = createHash('sha256').update(salt).update('\0');
+    const jsons: string[] = [];
     for (const doc of docs) {
       const json = this.json(doc);
       if (json === undefined) return undefined;
-      // JSON text holds no raw newline: the documents cannot run into each other.
-      hash.update(json).update('\n');
+      jsons.push(json);
     }
-    return hash.digest('base64url');
+    return contentHash(salt, ...jsons);
   }
 
   private json(doc: unknown): string | undefined {

@@ -8,8 +8,8 @@
  * by service and by service + region); no per-cluster scan of the fleet, so a fleet of 500
  * clusters costs what its regions and services cost.
  */
-import { createHash } from 'node:crypto';
 import { ingressClusters, isRunning, serviceFailover, type App, type AppService, type Cluster, type Fleet, type Locality, type PlacedWorkload } from '../config/model.ts';
+import { contentHash } from './content-hash.ts';
 import { EGRESS_RANK, estimatedRttMs, egressClass, regionDistanceKm, type EgressClass } from '../config/regions.ts';
 
 /** One cluster serving a call, and the part of the call's requests it gets. */
@@ -745,7 +745,7 @@ function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, cal
   // The same for every region down: made once per app, fleet clusters and code (the model is frozen).
   const last = belowMemo.get(app);
   if (last && last.clusters === fleet.clusters && last.salt === salt) return last.of;
-  const clusters = hashText(JSON.stringify([salt, app.name, fleet.clusters.map((c) => [c.name, c.region]), [...index.byRegion.keys()]]));
+  const clusters = contentHash(JSON.stringify([salt, app.name, fleet.clusters.map((c) => [c.name, c.region]), [...index.byRegion.keys()]]));
   const running = new Map<string, [string, string, number][]>();
   for (const p of app.placements) {
     if (!isRunning(p)) continue;
@@ -758,7 +758,7 @@ function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, cal
     let key = out.get(svc.name);
     if (key === undefined) {
       const parts = (callees.get(svc.name) ?? []).map((c) => [c.name, c.locality, c.weights ?? null, running.get(c.name) ?? [], of(c)]);
-      key = hashText(JSON.stringify([clusters, parts]));
+      key = contentHash(JSON.stringify([clusters, parts]));
       out.set(svc.name, key);
     }
     return key;
@@ -769,8 +769,6 @@ function costsBelow(salt: string, fleet: Fleet, index: FleetIndex, app: App, cal
 }
 
 const belowMemo = new WeakMap<App, { clusters: readonly Cluster[]; salt: string; of: (svc: AppService) => string }>();
-
-const hashText = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 /** A request path without its hops: what FLEET.md's tables show of it. */
 export interface PathSummary {
@@ -803,7 +801,10 @@ export function summarizePath(p: RequestPath): PathSummary {
 export function pathSummaries(fleet: Fleet, kept?: KeptCosts): PathSummary[] {
   const key = kept ? shapeKey(kept.salt, fleet) : undefined;
   let shapes = key === undefined ? undefined : kept!.previous?.shapes.get(key);
-  if (!shapes) shapes = requestPaths(fleet).map(({ app, users, entry, hops, crossRegionHops, intercontinentalHops, unserved }): PathShape => ({ app, users, entry, hopCount: hops.length, crossRegionHops, intercontinentalHops, unserved }));
+  shapes ??= requestPaths(fleet).map((p): PathShape => {
+    const { addedMs: _addedMs, ...shape } = summarizePath(p);
+    return shape;
+  });
   if (key !== undefined) kept!.next.shapes.set(key, shapes);
   const costs = pathCosts(fleet, {}, undefined, kept);
   return shapes.map((shape, i) => ({ ...shape, addedMs: costs[i]!.addedMs }));
@@ -815,7 +816,7 @@ export function pathSummaries(fleet: Fleet, kept?: KeptCosts): PathSummary[] {
  * versions run in which clusters; not replicas, autoscaling or resources (pods only weigh shares).
  */
 function shapeKey(salt: string, fleet: Fleet): string {
-  return hashText(JSON.stringify([
+  return contentHash(JSON.stringify([
     salt,
     fleet.clusters.map((c) => [c.name, c.region, c.ingress]),
     fleet.apps.map((a) => [

@@ -53,17 +53,9 @@ function greatCircleKm(a: string, b: string): number {
 }
 
 /**
- * `candidates` ordered nearest first from `from`; ties by name (code-unit order: the same on every
- * machine and locale, and no ICU collator to start), so the order is stable.
- */
-export function byDistanceFrom(from: string, candidates: Iterable<string>): string[] {
-  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/**
- * The nearest of `candidates` to `from`, other than `from` itself; undefined when there is none.
- * `byDistanceFrom(...)[0]` in one pass: locality failover asks this for every region and service,
- * and sorting all candidates each time was most of FLEET.md's region-failure cost.
+ * The nearest of `candidates` to `from`, other than `from` itself, ties by name in code-unit order
+ * (locale-free); undefined when there is none. One pass: locality failover asks this for every
+ * region and service, and sorting all candidates each time was most of FLEET.md's region-failure cost.
  */
 export function nearestOtherRegion(from: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;

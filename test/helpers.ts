@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
+import { regionDistanceKm } from '../config/regions.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { listFiles } from '../scripts/lib/write-tree.ts';
 import { DEFAULT_FLEET, ROOT } from './commands.ts';
@@ -153,4 +154,12 @@ export async function kustomizeBuildAll(dirs: readonly string[], { atOnce = 4, k
   };
   await Promise.all(Array.from({ length: Math.min(atOnce, dirs.length) }, worker));
   return out;
+}
+
+/**
+ * `candidates` ordered nearest first from `from`, ties by name: the plain definition that
+ * `nearestOtherRegion` (one pass, no sort) must agree with.
+ */
+export function byDistanceFrom(from: string, candidates: Iterable<string>): string[] {
+  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -8,9 +8,9 @@ import { describe, test } from 'node:test';
 import { loadFleet } from '../config/load.ts';
 import { GCP_REGIONS } from '../config/gcp-regions.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
-import { byDistanceFrom, nearestOtherRegion, regionDistanceKm } from '../config/regions.ts';
+import { nearestOtherRegion, regionDistanceKm } from '../config/regions.ts';
 import { regionsRunning } from '../config/model.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, mustFind, objectsOf, readText, render, writeFixture, type K8sObject } from './helpers.ts';
+import { byDistanceFrom, DEFAULT_FLEET, EXAMPLES, ROOT, mustFind, objectsOf, readText, render, writeFixture, type K8sObject } from './helpers.ts';
 
 const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
 type Failover = { from: string; to: string }[] | undefined;

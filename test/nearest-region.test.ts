@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GCP_REGIONS } from '../config/gcp-regions.ts';
-import { byDistanceFrom, nearestOtherRegion } from '../config/regions.ts';
+import { nearestOtherRegion } from '../config/regions.ts';
+import { byDistanceFrom } from './helpers.ts';
 
 describe('nearestOtherRegion', () => {
   test('is the first of byDistanceFrom without the region itself, for every region and candidate list', () => {

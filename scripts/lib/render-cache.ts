@@ -12,6 +12,7 @@ import type { ClusterRender } from '../../clusters/render.ts';
 import { emptyRoutingMemo, type KeptCost, type PathShape, type RoutingMemo } from '../../clusters/routing.ts';
 import type { SourceMemo } from '../../config/source-memo.ts';
 import type { SourceMemos } from '../../config/source.ts';
+import { contentHash } from '../../clusters/content-hash.ts';
 import { clusterDir } from '../../clusters/paths.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import type { FileStamp, KnownFile } from './write-tree.ts';
@@ -123,7 +124,7 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
     const text = readFileSync(file, 'utf8');
     const newline = text.indexOf('\n');
     const body = text.slice(newline + 1);
-    if (newline < 0 || text.slice(0, newline) !== checksum(body)) return empty();
+    if (newline < 0 || text.slice(0, newline) !== contentHash(body)) return empty();
     const data = JSON.parse(body) as CacheFile;
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
     const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, {
@@ -174,12 +175,10 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const body = JSON.stringify(data);
-  writeFileSync(tmp, `${checksum(body)}\n${body}`);
+  writeFileSync(tmp, `${contentHash(body)}\n${body}`);
   renameSync(tmp, file);
   pruneCaches(dirname(file));
 }
-
-const checksum = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 function pruneCaches(dir: string): void {
   try {

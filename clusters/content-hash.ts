@@ -1,0 +1,11 @@
+/**
+ * The one hash of render keys, kept routing costs, file digests and the synth cache's checksum:
+ * sha256 of the parts, each ended by a NUL (so ("ab", "c") and ("a", "bc") differ), in base64url.
+ */
+import { createHash } from 'node:crypto';
+
+export function contentHash(...parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const part of parts) h.update(part).update('\0');
+  return h.digest('base64url');
+}
