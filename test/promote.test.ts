@@ -79,7 +79,8 @@ interface ObjectState {
 }
 
 /** Writes what the fake kubectl answers for `cluster`. */
-function flux(w: World, cluster: Name, objects: readonly ObjectState[]): void {
+function flux(w: World, cluster: Name, objects: readonly ObjectState[]): number {
+  const now = Date.now();
   const items = objects.map((o) => ({
     apiVersion: o.kind === 'HelmRelease' ? 'helm.toolkit.fluxcd.io/v2' : 'kustomize.toolkit.fluxcd.io/v1',
     kind: o.kind ?? 'Kustomization',
@@ -88,21 +89,26 @@ function flux(w: World, cluster: Name, objects: readonly ObjectState[]): void {
       observedGeneration: 2,
       ...(o.revision ? { lastAppliedRevision: o.revision } : {}),
       conditions: [
-        { type: 'Ready', status: o.ready ?? 'True', reason: 'ReconciliationSucceeded', message: o.message ?? 'Applied revision', lastTransitionTime: new Date(Date.now() - o.minutes * 60_000).toISOString() },
-        ...(o.stalled ? [{ type: 'Stalled', status: 'True', reason: 'BuildFailed', message: o.message ?? 'stalled', lastTransitionTime: new Date().toISOString() }] : []),
+        { type: 'Ready', status: o.ready ?? 'True', reason: 'ReconciliationSucceeded', message: o.message ?? 'Applied revision', lastTransitionTime: new Date(now - o.minutes * 60_000).toISOString() },
+        ...(o.stalled ? [{ type: 'Stalled', status: 'True', reason: 'BuildFailed', message: o.message ?? 'stalled', lastTransitionTime: new Date(now).toISOString() }] : []),
       ],
     },
   }));
   writeFileSync(join(w.state, `${CONTEXT[cluster]}.json`), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  return now;
 }
 
-/** Every layer of a cluster Ready at `branch@sha1:sha` since `minutes` ago, and its istiod HelmRelease. */
-function healthy(w: World, cluster: Name, branch: string, sha: string, minutes: number): void {
-  flux(w, cluster, [
+/**
+ * Every layer of a cluster Ready at `branch@sha1:sha` since `minutes` ago, and its istiod
+ * HelmRelease; returns when they became Ready (ms since the epoch).
+ */
+function healthy(w: World, cluster: Name, branch: string, sha: string, minutes: number): number {
+  const now = flux(w, cluster, [
     { name: 'flux-system', revision: `${branch}@sha1:${sha}`, minutes },
     { name: 'apps', revision: `${branch}@sha1:${sha}`, minutes },
     { kind: 'HelmRelease', name: 'istiod-1-30-3', namespace: 'istio-system', minutes },
   ]);
+  return now - minutes * 60_000;
 }
 
 interface Run {
@@ -153,11 +159,12 @@ describe('promote moves a wave only when the wave before is Ready at the revisio
   test('a new commit on main: refused while the canary has not baked, promoted once it has', async () => {
     const w = await rolledOut();
     const second = commitOnMain(w, 'second');
-    healthy(w, 'saopaulo', 'main', second, 5);
+    const readySince = healthy(w, 'saopaulo', 'main', second, 5);
     const early = await promote(w);
     assert.equal(early.status, 1);
-    const promotable = new Date(Date.now() - 5 * 60_000 + 30 * 60_000);
-    assert.match(early.stderr, new RegExp(`^promote to americas refused: wave canary does not yet run ${second.slice(0, 12)} healthy for its bake time 30m:\n  saopaulo: Kustomization flux-system/flux-system has been Ready for 5m, less than the bake time 30m of wave canary \\(promotable from ${promotable.toISOString().slice(0, 16)}`));
+    // From the time the fake state says, not from the clock now: a minute may turn meanwhile.
+    const promotable = new Date(readySince + 30 * 60_000).toISOString().replace(/\./g, '\\.');
+    assert.match(early.stderr, new RegExp(`^promote to americas refused: wave canary does not yet run ${second.slice(0, 12)} healthy for its bake time 30m:\n  saopaulo: Kustomization flux-system/flux-system has been Ready for 5m, less than the bake time 30m of wave canary \\(promotable from ${promotable}\\)`));
     assert.equal(early.stderr.split('\n').filter((l) => l.startsWith('  saopaulo: ')).length, 3, 'every object of the cluster is named');
     assert.equal(heads(w)['meshfleet/americas'], w.first, 'americas did not move');
 
