@@ -1,5 +1,5 @@
 /**
- * The one hash of render keys, kept routing costs, file digests and the synth cache's checksum:
+ * The one hash of render keys, kept routing costs, document digests and the synth cache's checksum:
  * sha256 of the parts, each ended by a NUL (so ("ab", "c") and ("a", "bc") differ), in base64url.
  */
 import { createHash } from 'node:crypto';

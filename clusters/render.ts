@@ -49,9 +49,11 @@ export interface ClusterRender {
   /** Kubernetes objects (kustomization.yaml files not counted). */
   readonly objects: number;
   /**
-   * With `incremental`: per file of objects, a hash of the documents it was serialized from and of
-   * the code (`YamlCache.digest`). When the cluster is rendered again, a file whose documents hash
-   * the same keeps its text instead of being serialized again (an edit changes a file or two).
+   * With `incremental`: per file of objects, the hashes of the documents it was serialized from,
+   * each with the code's salt, in file order and joined by spaces (`YamlCache.digest`). When the
+   * cluster is rendered again, a file whose documents hash the same keeps its text, and in a file
+   * that changed, each document whose hash it already had keeps its text: an edit serializes the
+   * document or two it changed, not the files around them.
    */
   readonly digests?: ReadonlyMap<string, string>;
 }
@@ -152,8 +154,10 @@ function renderClusterWith(
     const docs = synthesized.get(chart)!;
     const digest = reuse ? yaml.digest(reuse.salt, docs) : undefined;
     if (digest !== undefined) digests!.set(path, digest);
-    const kept = digest !== undefined && reuse!.last?.digests?.get(path) === digest ? reuse!.last.files.get(path) : undefined;
-    files.set(path, kept ?? HEADER + yaml.stringify(docs));
+    const lastDigest = digest !== undefined ? reuse!.last?.digests?.get(path) : undefined;
+    const lastText = lastDigest !== undefined ? reuse!.last!.files.get(path) : undefined;
+    const kept = lastDigest === digest ? lastText : undefined;
+    files.set(path, kept ?? HEADER + yaml.stringify(docs, lastText === undefined ? undefined : lastDocuments(lastDigest!, lastText)));
     count += docs.length;
   };
   // A memoized file is taken as some cluster already rendered it, or rendered here and kept.
@@ -184,6 +188,30 @@ function renderClusterWith(
   files.set(`${FLUX_SYSTEM_DIR}/${KUSTOMIZATION_FILE}`, yaml.kustomization(['gotk-sync.yaml']));
   files.set(KUSTOMIZATION_FILE, yaml.kustomization(rootResources));
   return { files, objects: count, ...(digests ? { digests } : {}) };
+}
+
+/** Between two documents of a YAML stream: `Yaml.stringify` ends each document with a newline. */
+const DOCUMENT_SEPARATOR = '---\n';
+
+/**
+ * The texts of a file's documents by their hashes, from the file's last render: `text` is
+ * `HEADER` and the documents joined by `DOCUMENT_SEPARATOR`, and `digest` lists their hashes
+ * (`YamlCache.digest`). No document's text has a line `---` (every line of a document of objects
+ * is a key or indented under one), so the separators split it; when the count of pieces does not
+ * match, nothing is taken.
+ */
+function lastDocuments(digest: string, text: string): Map<string, string> | undefined {
+  if (!text.startsWith(HEADER) || digest === '') return undefined;
+  const hashes = digest.split(' ');
+  const texts: string[] = [];
+  let start = HEADER.length;
+  for (let end = text.indexOf(`\n${DOCUMENT_SEPARATOR}`, start); end >= 0; end = text.indexOf(`\n${DOCUMENT_SEPARATOR}`, start)) {
+    texts.push(text.slice(start, end + 1));
+    start = end + 1 + DOCUMENT_SEPARATOR.length;
+  }
+  texts.push(text.slice(start));
+  if (texts.length !== hashes.length) return undefined;
+  return new Map(hashes.map((hash, i) => [hash, texts[i]!]));
 }
 
 /** A kustomize config listing `resources` (what `kubectl kustomize` and Flux build). */
@@ -233,24 +261,47 @@ class YamlCache {
   private readonly kustomizations = new Map<string, string>();
   /** Each plain-JSON document's JSON, made once for `digest` and `stringify` alike. */
   private readonly jsons = new WeakMap<object, string>();
+  /** A document's hash by its JSON (documents repeat from cluster to cluster), and by document. */
+  private readonly hashes = new Map<string, string>();
+  private readonly digests = new WeakMap<object, string>();
 
-  stringify(docs: readonly unknown[]): string {
-    return docs.map((doc) => this.one(doc)).join('---\n');
+  /**
+   * `docs` as one YAML stream. `last`: texts of documents by their digest (the file's last render,
+   * `lastDocuments`), taken instead of serializing a document again; only `digest` fills `last`'s
+   * keys, so a text is taken for a document of the same JSON and the same code.
+   */
+  stringify(docs: readonly unknown[], last?: ReadonlyMap<string, string>): string {
+    return docs.map((doc) => {
+      const kept = last && this.digestOf(doc);
+      return (kept && last.get(kept)) ?? this.one(doc);
+    }).join(DOCUMENT_SEPARATOR);
   }
 
   /**
-   * A hash of `docs` and `salt` (the code): equal for two lists of documents exactly when
-   * `stringify` gives them the same text with the same code; undefined when a document is not
-   * plain JSON (its JSON would not tell).
+   * The hashes of `docs`, each of a document and `salt` (the code), in order and joined by spaces:
+   * equal for two lists of documents exactly when `stringify` gives them the same text with the
+   * same code; undefined when a document is not plain JSON (its JSON would not tell).
    */
   digest(salt: string, docs: readonly unknown[]): string | undefined {
-    const jsons: string[] = [];
+    const hashes: string[] = [];
     for (const doc of docs) {
       const json = this.json(doc);
       if (json === undefined) return undefined;
-      jsons.push(json);
+      let hash = this.hashes.get(json);
+      if (hash === undefined) {
+        // 128 bits of sha256 name a document among a fleet's few thousand distinct ones.
+        hash = contentHash(salt, json).slice(0, 22);
+        this.hashes.set(json, hash);
+      }
+      this.digests.set(doc as object, hash);
+      hashes.push(hash);
     }
-    return contentHash(salt, ...jsons);
+    return hashes.join(' ');
+  }
+
+  /** The hash `digest` gave `doc`, if it gave one. */
+  private digestOf(doc: unknown): string | undefined {
+    return doc !== null && typeof doc === 'object' ? this.digests.get(doc) : undefined;
   }
 
   private json(doc: unknown): string | undefined {

@@ -17,7 +17,7 @@ import { clusterDir } from '../../clusters/paths.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import type { FileStamp, KnownFile } from './write-tree.ts';
 
-const FORMAT = 3;
+const FORMAT = 4;
 /** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
 const KEEP = 16;
 
@@ -68,10 +68,10 @@ interface CacheFile {
   readonly format: number;
   /** The output directory (absolute) it is the cache of: another one's cache is never used. */
   readonly out: string;
-  /** Each distinct file content once: most files repeat from cluster to cluster. */
+  /** Each distinct file content and document digest list once: most files repeat from cluster to cluster. */
   readonly texts: string[];
-  /** Each cluster's files as path → index in `texts`. */
-  readonly clusters: [string, { key: string; objects: number; files: [string, number][]; digests: [string, string][] }][];
+  /** Each cluster's files and their digests (`ClusterRender.digests`) as path → index in `texts`. */
+  readonly clusters: [string, { key: string; objects: number; files: [string, number][]; digests: [string, number][] }][];
   /** Parse memos of the config files (config/source-memo.ts), valid for the code of `salt`. */
   readonly sources: { readonly salt: string; readonly memos: [string, SourceMemo][] };
   /** FLEET.md's routing (`RenderedFleet.routing`); its keys carry the code's salt. */
@@ -131,7 +131,7 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
       key: c.key,
       objects: c.objects,
       files: new Map(c.files.map(([path, i]) => [path, data.texts[i]!])),
-      digests: new Map(c.digests),
+      digests: new Map(c.digests.map(([path, i]) => [path, data.texts[i]!])),
     }]));
     const memos: SourceMemos = data.sources?.salt === salt && Array.isArray(data.sources.memos) ? new Map(data.sources.memos) : new Map();
     const stamps = new Map((data.stamps ?? []).map(([path, size, mtimeMs, ctimeMs, ino]): [string, FileStamp] => [path, { size, mtimeMs, ctimeMs, ino }]));
@@ -165,7 +165,7 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
       key: c.key!,
       objects: c.objects,
       files: [...c.files].map(([path, text]) => [path, numberOf(text)]),
-      digests: [...(c.digests ?? [])],
+      digests: [...(c.digests ?? [])].map(([path, digest]) => [path, numberOf(digest)]),
     }]),
     texts,
     sources: { salt, memos: [...cache.memos] },

@@ -7,6 +7,7 @@
 import '../apps.test.ts';
 import '../bench.test.ts';
 import '../dist.test.ts';
+import '../document-reuse.test.ts';
 import '../helpers.test.ts';
 import '../incremental-render.test.ts';
 import '../istio.test.ts';
