@@ -16,7 +16,7 @@
  */
 import { type Dirent, type Stats, accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { acquireLock, isAlive, LockHeldError, pendingLockFile } from './write-lock.ts';
+import { acquireLock, isAlive, LockHeldError, pendingLockFile, removeFile } from './write-lock.ts';
 
 export interface WriteSummary {
   /** Files written: new ones and changed ones. */
@@ -167,13 +167,16 @@ function assertWritable(out: string, outDir: string): void {
 function removeLeftovers(out: string): void {
   const folder = dirname(out);
   const { lock } = sideFiles(out);
+  const ours = `.${basename(out)}.`;
   for (const entry of readdirSync(folder)) {
+    // The output's folder may be a crowded one (a temporary folder): only our side files matter.
+    if (!entry.startsWith(ours)) continue;
     const path = join(folder, entry);
     const pid = /\.(\d+)$/.exec(entry)?.[1];
     // A lock being prepared is in use while its process lives.
     if (pid !== undefined && path === pendingLockFile(lock, Number(pid))) {
-      if (!isAlive(Number(pid))) rmSync(path, { force: true });
-    } else if (entry.startsWith(`.${basename(out)}.`) && /^\.(staging|old)-\d+$/.test(entry.slice(basename(out).length + 1))) {
+      if (!isAlive(Number(pid))) removeFile(path);
+    } else if (/^\.(staging|old)-\d+$/.test(entry.slice(ours.length - 1))) {
       rmSync(path, { recursive: true, force: true });
     }
   }
@@ -232,7 +235,8 @@ function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, st
       renameSync(join(staging, path), join(out, path));
     }
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    // Gone already when a fresh output was renamed into place (rmSync would load rimraf for nothing).
+    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
   return summary;
 }
@@ -271,7 +275,9 @@ function isGenerated(file: string): boolean {
 }
 
 function writeFiles(staging: string, paths: readonly string[], files: ReadonlyMap<string, string>): void {
-  rmSync(staging, { recursive: true, force: true });
+  // removeLeftovers took every staging folder; one is here only if a writer with our PID left it
+  // since, which the lock rules out, but making sure costs a stat.
+  if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   // Each folder once: a recursive mkdir per file cost a fifth of the write time at 100 clusters.
   const folders = new Set<string>();
