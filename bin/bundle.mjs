@@ -1,19 +1,16 @@
 // The meshfleet CLI bundle: scripts/cli.ts and what it imports, bundled by esbuild into one
 // CommonJS script in node_modules/.cache/meshfleet/ (never committed). Built by `npm ci` (the
-// `prepare` script) and rebuilt by bin/meshfleet.mjs whenever a source file is newer: the
-// TypeScript sources stay the truth, and every command starts without compiling them. One script,
+// `prepare` script) and rebuilt by bin/meshfleet.mjs whenever a source file is newer
+// (bin/bundle-path.cjs): the TypeScript sources stay the truth, and every command starts
+// without compiling them. One script,
 // not ES modules, because only a script can start from V8's code cache on Node 20
-// (bin/run-bundle.mjs).
+// (bin/run-bundle.cjs).
 // Usage: node bin/bundle.mjs [--force]   (prints the bundle's entry file)
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { currentBundle, OUT, ROOT } from './bundle-path.cjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'node_modules', '.cache', 'meshfleet');
-const SOURCE_DIRS = ['scripts', 'charts', 'clusters', 'config', 'imports'];
-const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs'];
 /** Packages that read files next to their own code at run time (protos, esbuild's binary): loaded from node_modules. */
 const EXTERNAL = ['@google-cloud/container', '@grpc/grpc-js', '@grpc/proto-loader', 'google-gax', 'esbuild'];
 const KEEP = 3;
@@ -31,7 +28,7 @@ export const NODE_BUNDLE_OPTIONS = {
 };
 
 /**
- * The CLI and the benchmark's children: one CommonJS script each, which bin/run-bundle.mjs runs
+ * The CLI and the benchmark's children: one CommonJS script each, which bin/run-bundle.cjs runs
  * through V8's code cache.
  */
 export const CLI_BUNDLE_OPTIONS = {
@@ -42,7 +39,7 @@ export const CLI_BUNDLE_OPTIONS = {
   logLevel: 'error',
   // Every start reads the whole script: without comments and indentation it is a third smaller,
   // and in ASCII (escapes for the rest) it reads as one-byte text, not decoded UTF-8
-  // (bin/run-bundle.mjs). Names stay, so stack traces still name their functions.
+  // (bin/run-bundle.cjs). Names stay, so stack traces still name their functions.
   minifyWhitespace: true,
   charset: 'ascii',
   // The sources are ES modules; in a script, import.meta.url is the bundle file's own URL.
@@ -50,32 +47,10 @@ export const CLI_BUNDLE_OPTIONS = {
   banner: { js: "const __meshfleetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
-function sources() {
-  const files = SOURCE_FILES.map((f) => join(ROOT, f));
-  for (const dir of SOURCE_DIRS) {
-    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
-      if (e.isFile() && /\.(ts|json)$/.test(e.name)) files.push(join(e.parentPath, e.name));
-    }
-  }
-  return files.sort();
-}
-
-/** A key of the sources as they are now: path, size and mtime of each. */
-function sourceKey() {
-  const hash = createHash('sha256');
-  for (const file of sources()) {
-    const s = statSync(file, { throwIfNoEntry: false });
-    hash.update(`${relative(ROOT, file)}\0${s?.size ?? -1}\0${s?.mtimeMs ?? -1}\0`);
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
 /** The entry file of an up-to-date bundle, building one first when the sources changed. */
 export async function ensureBundle({ force = false } = {}) {
-  const key = sourceKey();
-  const dir = join(OUT, `cli-${key}`);
-  const entry = join(dir, 'cli.cjs');
-  if (!force && existsSync(entry)) return entry;
+  const { key, dir, entry, built } = currentBundle();
+  if (!force && built) return entry;
   const { build } = await import('esbuild');
   mkdirSync(OUT, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;

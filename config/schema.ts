@@ -11,7 +11,7 @@ import { z } from 'zod';
 // zod compiles a parser per object schema with `new Function` on its first parse. A fleet is
 // parsed once per process, so that compile is never paid back (measured: loading the default
 // fleet 91 → 66 ms CPU, a 100×20 fleet 946 → 859 ms, medians), and code made by `new Function`
-// is outside V8's code cache, which the CLI starts from (bin/run-bundle.mjs).
+// is outside V8's code cache, which the CLI starts from (bin/run-bundle.cjs).
 z.config({ jitless: true });
 
 /** Messages here are the "expected …" half of an error line; `load.ts` adds the "got …" half. */

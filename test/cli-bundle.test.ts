@@ -1,6 +1,6 @@
 /**
  * The `meshfleet` bin: one command with subcommands, run from the prebuilt CommonJS bundle
- * (bin/bundle.mjs) through V8's code cache (bin/run-bundle.mjs).
+ * (bin/bundle.mjs) through V8's code cache (bin/run-bundle.cjs).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { ensureBundle } from '../bin/bundle.mjs';
 import { MESHFLEET_BIN, ROOT, runCommand, tempDir } from './commands.ts';
 
-const RUN_BUNDLE = pathToFileURL(join(ROOT, 'bin/run-bundle.mjs')).href;
+const RUN_BUNDLE = pathToFileURL(join(ROOT, 'bin/run-bundle.cjs')).href;
 
 /** Runs `entry` through runBundle as the bin does, with `args` as the command line. */
 function runThroughCache(entry: string, args: string[]) {
@@ -58,7 +58,7 @@ describe('meshfleet bin', () => {
   });
 });
 
-describe('code cache (bin/run-bundle.mjs)', () => {
+describe('code cache (bin/run-bundle.cjs)', () => {
   test('the first real run writes it, the next uses it; a damaged cache is rejected and replaced', () => {
     const entry = tinyBundle();
     const first = runThroughCache(entry, ['synth', '0']);

@@ -4,6 +4,7 @@
  * repositories; the CI workflow. Mostly waiting for children, whose CPU is theirs; these files use
  * test/commands.ts, not helpers.ts, so this process does not load the render code.
  */
+import '../bundle-path.test.ts';
 import '../cli-bundle.test.ts';
 import '../review-diff-cli.test.ts';
 import '../synth-cli.test.ts';

@@ -8,11 +8,14 @@
 // on bad usage (exit 2) writes none, so a cache always holds a command's real work and unknown
 // commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
 // and replaced; a new bundle lives in a new folder, with no cache yet.
-import { isAscii } from 'node:buffer';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import { dirname } from 'node:path';
-import vm from 'node:vm';
+//
+// CommonJS, as is bin/bundle-path.cjs: bin/meshfleet.mjs requires both, so a command's start
+// builds no ES module wrappers around node's own modules.
+const { isAscii } = require('node:buffer');
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire, Module } = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
 
 /** Exit codes after which a run's compiled code is worth keeping: done (0) or failed on input (1). */
 const REAL_RUN_EXITS = new Set([0, 1]);
@@ -32,7 +35,7 @@ function cacheOf([command = '', ...options]) {
  * `cache` names it (default: after the command, see cacheOf). With MESHFLEET_DEBUG set, says on
  * stderr whether the cache was used, written or rejected.
  */
-export function runBundle(entry, cache = cacheOf(process.argv.slice(2))) {
+function runBundle(entry, cache = cacheOf(process.argv.slice(2))) {
   const cacheFile = `${entry}.${cache.name}.v8cache`;
   const worthKeeping = cache.keep;
   let cachedData;
@@ -77,3 +80,5 @@ function saveCache(script, cacheFile) {
     // A read-only node_modules only costs speed.
   }
 }
+
+module.exports = { runBundle };
