@@ -223,24 +223,28 @@ function firstLine(message: string): string {
   return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/: ".*"$/, '').trim());
 }
 
+/** What flowDepth looks at; a regex finds the next one natively, over the plain text between. */
+const FLOW_SYNTAX = /[#"'[\]{}]/g;
+
 /** Maximum nesting of flow collections ([ and {) outside quoted strings; cheap guard before parsing. */
 function flowDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  const syntax = new RegExp(FLOW_SYNTAX);
+  for (let m = syntax.exec(text); m; m = syntax.exec(text)) {
+    const c = m[0];
     if (quote) {
       if (c === quote) quote = null;
       continue;
     }
     if (c === '#') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
+      const nl = text.indexOf('\n', m.index);
+      if (nl < 0) break;
+      syntax.lastIndex = nl + 1;
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '[' || c === '{') max = Math.max(max, ++depth);
-    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    else if (c === '\n') quote = null;
+    else depth = Math.max(0, depth - 1);
   }
   return max;
 }
