@@ -50,6 +50,18 @@ describe('write: what it may replace', () => {
     assert.deepEqual(readdirSync(join(out, 'clusters')).sort(), ['a', 'y']);
   });
 
+  test('folders a killed write left empty go at the next write, nested ones with their parents; nothing else is removed', () => {
+    const out = join(tempDir(), 'dist');
+    writeTree(out, tree('x'));
+    // As after a write killed between its removals and the rest: emptied folders, one inside another.
+    mkdirSync(join(out, 'clusters/gone/apps'), { recursive: true });
+    mkdirSync(join(out, 'clusters/b'));
+    const changed = new Map(tree('x')).set('FLEET.md', `<!-- ${GENERATED_MARK} (changed) -->\n`);
+    assert.deepEqual(writeTree(out, changed).removed, []);
+    assert.deepEqual(readdirSync(join(out, 'clusters')).sort(), ['a', 'x']);
+    assert.deepEqual(contents(out), Object.fromEntries(changed));
+  });
+
   test('a file where a folder was, and a folder where a file was', () => {
     const out = join(tempDir(), 'dist');
     const mark = `# ${GENERATED_MARK}\n`;

@@ -186,11 +186,13 @@ function removeLeftovers(out: string): void {
 interface ExistingTree {
   readonly files: Map<string, string>;
   readonly folders: string[];
+  /** Folders that held nothing (a write killed after its removals can leave some). */
+  readonly empty: string[];
 }
 
 function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, string>, staging: string, options: WriteTreeOptions): WriteSummary {
   const fresh = !existsSync(out);
-  const existing: ExistingTree = fresh ? { files: new Map(), folders: [] } : readExisting(out, outDir, options.maxEntries ?? 100_000);
+  const existing: ExistingTree = fresh ? { files: new Map(), folders: [], empty: [] } : readExisting(out, outDir, options.maxEntries ?? 100_000);
   const settledBefore = Date.now() - (options.settledMs ?? 2000);
   const written: string[] = [];
   const stamps = new Map<string, FileStamp>();
@@ -229,7 +231,7 @@ function replaceFiles(out: string, outDir: string, files: ReadonlyMap<string, st
     // Removals first: a removed file may stand where a new folder goes, and a folder emptied by
     // them where a new file goes.
     for (const path of removed) unlinkSync(join(out, path));
-    const made = pruneEmptyFolders(out, existing.folders);
+    const made = pruneEmptyFolders(out, existing, removed);
     for (const path of written) {
       ensureFolder(out, dirname(path), made);
       renameSync(join(staging, path), join(out, path));
@@ -249,17 +251,19 @@ function readExisting(out: string, outDir: string, maxEntries: number): Existing
   const files = new Map<string, string>();
   const folders: string[] = [];
   const foreign: string[] = [];
+  const holding = new Set<string>();
   let entries = 0;
   walk(out, (rel, abs, entry) => {
     if (++entries > maxEntries) {
       throw new WriteTreeError(`refusing to replace ${outDir}: it holds more than ${maxEntries} files and folders, more than meshfleet writes (choose an empty or generated --out directory)`);
     }
+    holding.add(dirname(rel));
     if (entry.isDirectory()) folders.push(rel);
     else if (entry.isFile()) files.set(rel, abs);
     else foreign.push(rel);
   });
   if (foreign.length > 0) refuseForeign(outDir, foreign.sort());
-  return { files, folders };
+  return { files, folders, empty: folders.filter((f) => !holding.has(f)) };
 }
 
 /** Whether the file's first line carries GENERATED_MARK (only its first bytes are read). */
@@ -298,10 +302,18 @@ function ensureFolder(out: string, rel: string, made: Set<string>): void {
   for (let f = rel; f !== '.' && !made.has(f); f = dirname(f)) made.add(f);
 }
 
-/** Removes the folders (of those that existed) left empty, deepest first; returns those still there. */
-function pruneEmptyFolders(out: string, folders: readonly string[]): Set<string> {
-  const kept = new Set(folders);
-  for (const rel of [...folders].sort((a, b) => b.split('/').length - a.split('/').length)) {
+/**
+ * Removes the folders left empty, deepest first; returns the existing folders still there. Only a
+ * folder that held a removed file or was empty already can be empty now, and then its parents:
+ * those are looked at, not every folder of the tree.
+ */
+function pruneEmptyFolders(out: string, existing: ExistingTree, removed: readonly string[]): Set<string> {
+  const kept = new Set(existing.folders);
+  const candidates = new Set<string>();
+  for (const start of [...removed.map(dirname), ...existing.empty]) {
+    for (let f = start; f !== '.' && !candidates.has(f); f = dirname(f)) candidates.add(f);
+  }
+  for (const rel of [...candidates].sort((a, b) => b.split('/').length - a.split('/').length)) {
     if (readdirSync(join(out, rel)).length > 0) continue;
     rmdirSync(join(out, rel));
     kept.delete(rel);
@@ -330,7 +342,7 @@ function walk(root: string, visit: (rel: string, abs: string, entry: Dirent) => 
   const inside = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      const abs = join(dir, entry.name);
+      const abs = `${dir}/${entry.name}`;
       visit(rel, abs, entry);
       if (entry.isDirectory()) inside(abs, rel);
     }
