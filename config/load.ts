@@ -15,6 +15,7 @@ import { ConfigError, describe, isWarning, pathToString, type Problem } from './
 import { checkApp } from './app-rules.ts';
 import { checkFleet, type PartialFleet } from './rules.ts';
 import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
+import { survivesJson } from './plain-json.ts';
 import { readYamlFile, type SourceMemos, type YamlSource } from './source.ts';
 
 /** Default fleet file, relative to the repository root. */
@@ -57,7 +58,7 @@ export function loadFleetWithWarnings(file: string = DEFAULT_FLEET_FILE, options
   const source = fleetSource.source;
   const problems: Problem[] = [];
   const at = sourceReporter(source, problems);
-  const whole = validate(FleetSchema, source, 'a fleet file');
+  const whole = validateWithMemo(FleetSchema, source, 'a fleet file', options.memos);
   if (!whole.ok) problems.push(...whole.problems);
   const data: PartialFleet = whole.ok ? whole.value : validSections(source.data);
   const clusterNames = checkFleet(data, at, (path) => valueAt(source.data, path) !== undefined);
@@ -107,7 +108,7 @@ function loadDefinitions(file: string, source: YamlSource, data: PartialFleet, c
       problems.push(...read.problems);
       continue;
     }
-    const def = validate(AppDefinitionSchema, read.source, 'an app definition');
+    const def = validateWithMemo(AppDefinitionSchema, read.source, 'an app definition', memos);
     if (!def.ok) {
       problems.push(...def.problems);
       continue;
@@ -156,6 +157,21 @@ function sourceReporter(source: YamlSource, sink: Problem[]): Reporter {
 }
 
 type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+/**
+ * `validate`, or what it gave for the same text before: kept on the file's parse memo in `memos`
+ * (`SourceMemo.valid`; the synth cache keeps memos only for the same code, so the same schemas).
+ * Only output that JSON keeps as equal data is kept, as the cache is JSON.
+ */
+function validateWithMemo<S extends z.ZodType>(schema: S, source: YamlSource, what: string, memos: SourceMemos | undefined): Validated<z.output<S>> {
+  const memo = source.memo;
+  if (memo?.valid?.what === what) return { ok: true, value: memo.valid.value as z.output<S> };
+  const result = validate(schema, source, what);
+  if (result.ok && memo && memos && survivesJson(result.value)) {
+    for (const [file, m] of memos) if (m === memo) memos.set(file, { ...memo, valid: { what, value: result.value } });
+  }
+  return result;
+}
 
 /**
  * Validates a document against its schema. `what` names the kind of file for a document that is

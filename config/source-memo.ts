@@ -25,6 +25,12 @@ export interface SourceMemo {
   readonly text: string;
   readonly data: unknown;
   readonly units: readonly Unit[];
+  /**
+   * What the loader's schema made of `data` when it was valid, and which kind of file it was
+   * validated as (config/load.ts `validateWithMemo`): a file not edited since is not validated again.
+   * Only a memo of unchanged text keeps it; a reparse makes a memo without.
+   */
+  readonly valid?: { readonly what: string; readonly value: unknown };
 }
 
 /** A block entry that can be parsed again on its own. Lines are 0-based. */

@@ -17,5 +17,6 @@ import '../promote-config.test.ts';
 import '../routing.test.ts';
 import '../routing-costs.test.ts';
 import '../schema.test.ts';
+import '../validation-memo.test.ts';
 import '../write-tree.test.ts';
 import '../write-tree-concurrency.test.ts';
