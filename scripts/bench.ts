@@ -24,10 +24,12 @@ const DEFAULT_REPORT = 'docs/benchmarks.md';
 const USAGE = `Usage: npm run bench -- [--sizes LIST] [--runs N] [--no-overview] [--no-cli] [--timeout S] [--work-dir DIR] [--no-write] [--report FILE]
 
 Measures synth against the serialization floor on synthetic fleets, each run in a fresh
-process (node --import tsx): wall time, CPU time, peak RSS, objects and files; and the
-floor, a process that writes the same objects into the same files with \`yaml\` alone.
-Then \`synth\` of the default fleet, cold and re-run with nothing changed. Prints medians
-and writes them, with the machine and the targets, into the report.
+process (bundled and started from V8's code cache, as the meshfleet command is): wall time,
+CPU time, peak RSS, objects and files; and the floor, a process that writes the same
+objects into the same files with \`yaml\` alone. For each fleet of more than one cluster,
+a one-cluster edit re-synthesized from the synth cache. Then \`synth\` of the default
+fleet, cold and re-run with nothing changed. Prints medians and writes them, with the
+machine and the targets, into the report.
 
 Options:
   --sizes LIST     CLUSTERSxSERVICES, comma-separated (default: ${DEFAULT_SIZES})
