@@ -104,6 +104,15 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
   return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), objects, clusters, reused, ...(kept ? { routing: kept.next } : {}) };
 }
 
+/**
+ * The fleet as a render reads it: all of it but where its files are (`Fleet.file`,
+ * `App.definitionFile`), which only messages name. Two fleets with the same input render the same
+ * bytes (`diff` renders a revision whose config is the working tree's once).
+ */
+export function renderInput(fleet: Fleet): string {
+  return JSON.stringify({ ...fleet, file: '', apps: fleet.apps.map((app) => ({ ...app, definitionFile: '' })) });
+}
+
 /** One cluster's entry folder: paths relative to `clusters/<cluster>/`. */
 export function renderCluster(fleet: Fleet, cluster: Cluster, options: RenderOptions = {}): { files: Map<string, string>; objects: number } {
   return renderClusterWith(fleet, cluster, options, new YamlCache(), new Map());

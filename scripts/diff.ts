@@ -5,7 +5,7 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { requestPaths, type RequestPath } from '../clusters/routing.ts';
-import { renderFleet } from '../clusters/render.ts';
+import { renderFleet, renderInput } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
 import type { Fleet } from '../config/model.ts';
@@ -66,7 +66,7 @@ export const main = (): Promise<void> => runMain(async () => {
   try {
     const revision = fleetAt(config, base, 'diff');
     const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
-    const baseSide: Side = await revision.use((file, dir) => renderSide(() => loadFleet(file), base, dir))
+    const baseSide: Side = await revision.use((file, dir) => renderSide(() => loadFleet(file), base, dir, head))
       ?? { files: new Map(), paths: [], fleet: undefined };
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
     const rollout = [
@@ -98,8 +98,10 @@ interface Side {
 /**
  * Loads and renders one side. Config problems are printed as the loader formats them; for REF,
  * the temporary checkout's path is shown as `REF:path`, the way git names a file in a revision.
+ * `other`: the other side, whose render is taken when this side's fleet renders the same (a
+ * change outside the config, or none).
  */
-function renderSide(load: () => Fleet, label: string, checkoutDir?: string): Side {
+function renderSide(load: () => Fleet, label: string, checkoutDir?: string, other?: Side): Side {
   let fleet: Fleet;
   try {
     fleet = load();
@@ -112,6 +114,7 @@ function renderSide(load: () => Fleet, label: string, checkoutDir?: string): Sid
     process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the config of ${label}; nothing to compare.\n`);
     throw new Reported();
   }
+  if (other?.fleet && renderInput(other.fleet) === renderInput(fleet)) return { ...other, fleet };
   try {
     return { files: renderFleet(fleet).files, paths: requestPaths(fleet), fleet };
   } catch (err) {

@@ -73,10 +73,12 @@ export const isChanged = (c: ClusterDiff): boolean => c.changes.length > 0 || c.
 export const hasChanges = (d: FleetDiff): boolean => d.overview.length > 0 || d.clusters.some(isChanged);
 
 export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}): FleetDiff {
-  // One parse per distinct text: a file the change left alone is parsed once, for both sides.
+  // A cluster whose files are the same on both sides has no change: its files are not parsed.
+  // In the others, one parse per distinct text: a file the change left alone is parsed once.
+  const touched = clustersTouched(base, head);
   const parsed: ParsedTexts = new Map();
-  const baseObjects = group(parseRendered(base, parsed));
-  const headObjects = group(parseRendered(head, parsed));
+  const baseObjects = group(parseRendered(filesOf(base, touched), parsed));
+  const headObjects = group(parseRendered(filesOf(head, touched), parsed));
   const baseClusters = new Set(clustersOf(base));
   const headClusters = new Set(clustersOf(head));
   const clusters = [...new Set([...baseClusters, ...headClusters])].sort().map((cluster): ClusterDiff => {
@@ -215,6 +217,23 @@ function compareChanges(a: ObjectChange, b: ObjectChange): number {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Clusters with a file that differs between the sides (added and removed included). */
+function clustersTouched(base: Rendered, head: Rendered): Set<string> {
+  const touched = new Set<string>();
+  for (const [a, b] of [[base, head], [head, base]] as const) {
+    for (const [path, text] of a) {
+      const cluster = locate(path)?.cluster;
+      if (cluster !== undefined && b.get(path) !== text) touched.add(cluster);
+    }
+  }
+  return touched;
+}
+
+/** The files of `rendered` in `clusters`. */
+function filesOf(rendered: Rendered, clusters: ReadonlySet<string>): Rendered {
+  return new Map([...rendered].filter(([path]) => clusters.has(locate(path)?.cluster ?? '')));
+}
 
 function changedFiles(base: Rendered, head: Rendered, cluster: string): string[] {
   const paths = [...new Set([...base.keys(), ...head.keys()])].filter((p) => locate(p)?.cluster === cluster);

@@ -17,4 +17,5 @@ import '../nearest-region.test.ts';
 import '../object-scope.test.ts';
 import '../render-cache.test.ts';
 import '../render-fast-path.test.ts';
+import '../render-input.test.ts';
 import '../source-memo.test.ts';
