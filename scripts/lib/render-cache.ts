@@ -121,11 +121,12 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
   const file = cacheFileFor(outDir, root);
   try {
     if (!statSync(file).isFile()) return empty();
-    const text = readFileSync(file, 'utf8');
-    const newline = text.indexOf('\n');
-    const body = text.slice(newline + 1);
-    if (newline < 0 || text.slice(0, newline) !== contentHash(body)) return empty();
-    const data = JSON.parse(body) as CacheFile;
+    // The checksum is of the bytes: no text of megabytes is encoded again to check it.
+    const bytes = readFileSync(file);
+    const newline = bytes.indexOf(0x0a);
+    const body = bytes.subarray(newline + 1);
+    if (newline < 0 || bytes.toString('latin1', 0, newline) !== contentHash(body)) return empty();
+    const data = JSON.parse(body.toString('utf8')) as CacheFile;
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
     const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, {
       key: c.key,
@@ -174,8 +175,8 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  const body = JSON.stringify(data);
-  writeFileSync(tmp, `${contentHash(body)}\n${body}`);
+  const body = Buffer.from(JSON.stringify(data));
+  writeFileSync(tmp, Buffer.concat([Buffer.from(`${contentHash(body)}\n`), body]));
   renameSync(tmp, file);
   pruneCaches(dirname(file));
 }
