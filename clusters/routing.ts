@@ -453,7 +453,23 @@ export function clustersServing(fleet: Fleet, app: App, svc: AppService, caller:
  * post-order (callers before callees); and each service's callees that are followed: those that
  * exist, without the calls that close a cycle.
  */
-function callOrder(app: App, root: string): { order: AppService[]; callees: Map<string, AppService[]> } {
+function callOrder(app: App, root: string): CallOrder {
+  // The same for every region down and every render of the same model (it is frozen): made once.
+  const known = callOrders.get(app);
+  if (known?.root === root) return known.order;
+  const order = makeCallOrder(app, root);
+  callOrders.set(app, { root, order });
+  return order;
+}
+
+interface CallOrder {
+  readonly order: readonly AppService[];
+  readonly callees: ReadonlyMap<string, readonly AppService[]>;
+}
+
+const callOrders = new WeakMap<App, { root: string; order: CallOrder }>();
+
+function makeCallOrder(app: App, root: string): CallOrder {
   const byName = new Map(app.services.map((s) => [s.name, s]));
   const done = new Set<string>();
   const onStack = new Set<string>();
