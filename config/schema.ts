@@ -16,8 +16,9 @@ z.config({ jitless: true });
 
 /** Messages here are the "expected …" half of an error line; `load.ts` adds the "got …" half. */
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const dnsLabel = () =>
-  z.string({ error: 'a DNS label' }).regex(DNS_LABEL, { error: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters' });
+const DNS_LABEL_SCHEMA = z.string({ error: 'a DNS label' }).regex(DNS_LABEL, { error: 'a DNS label: lowercase letters, digits and "-", starting with a letter, at most 63 characters' });
+/** A DNS label. One schema for every field (zod schemas are immutable): built once, not per field at each start. */
+export const dnsLabel = () => DNS_LABEL_SCHEMA;
 
 /** GCP regions look like `europe-west3`, `southamerica-east1`, `us-central1`. */
 export const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
