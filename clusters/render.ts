@@ -296,13 +296,14 @@ class YamlCache {
     for (const doc of docs) {
       const json = this.json(doc);
       if (json === undefined) return undefined;
+      // By JSON alone: a cache serves one render, made with one salt.
       let hash = this.hashes.get(json);
       if (hash === undefined) {
-        // 128 bits of sha256 name a document among a fleet's few thousand distinct ones.
+        // 22 base64url characters (132 bits) of sha256 name a document among a fleet's thousands.
         hash = contentHash(salt, json).slice(0, 22);
         this.hashes.set(json, hash);
       }
-      this.digests.set(doc as object, hash);
+      if (doc !== null && typeof doc === 'object') this.digests.set(doc, hash);
       hashes.push(hash);
     }
     return hashes.join(' ');
