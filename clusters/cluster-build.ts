@@ -17,6 +17,8 @@ export interface MemoEntry {
   objects?: number;
   /** Its documents' digest, when the render makes digests (render.ts `ClusterRender.digests`). */
   digest?: string;
+  /** Its documents' JSON, when the render returns them (render.ts `RenderedFleet.documents`). */
+  jsons?: readonly string[];
 }
 
 /**

@@ -75,8 +75,8 @@ export const main = (): Promise<void> => runMain(async () => {
   // Flux paths are repository paths: dist inside the repository gives them, as in synth.
   const rel = dist ? relative(process.cwd(), resolve(dist)) : '';
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
-  const files = renderFleet(fleet, { distInRepo }).files;
-  const input = checkInput(fleet, files, { distInRepo });
+  const { files, documents } = renderFleet(fleet, { distInRepo, documents: true });
+  const input = checkInput(fleet, files, { distInRepo, documents });
   const findings: Finding[] = runChecksOn(input);
   if (dist) {
     const onDisk = new Map([...listFiles(dist)].map(([path, abs]) => [path, readFileSync(abs, 'utf8')]));

@@ -21,10 +21,12 @@ export interface CheckInput {
 export interface CheckOptions {
   /** @default 'dist' */
   readonly distInRepo?: string;
+  /** The JSON of each file's documents (`RenderedFleet.documents`), read instead of the YAML. @default - the YAML is parsed */
+  readonly documents?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function checkInput(fleet: Fleet, files: ReadonlyMap<string, string>, options: CheckOptions = {}): CheckInput {
-  return { fleet, files, objects: parseRendered(files), distInRepo: options.distInRepo ?? 'dist' };
+  return { fleet, files, objects: parseRendered(files, new Map(), options.documents), distInRepo: options.distInRepo ?? 'dist' };
 }
 
 /** A fleet check: pure, one concern. */

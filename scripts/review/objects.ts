@@ -43,16 +43,19 @@ export type ParsedTexts = Map<string, readonly ParsedObject[]>;
 /**
  * Every Kubernetes object of every cluster, in file order. `parsed` keeps each text's objects
  * across calls: a diff passes one to both sides, so a file whose text did not change (most of
- * them, at fleet scale) is parsed once and both sides share its objects, read-only.
+ * them, at fleet scale) is parsed once and both sides share its objects, read-only. `documents`:
+ * the JSON of each file's documents, as the render that wrote the YAML made them
+ * (`RenderedFleet.documents`), read instead of parsing the YAML: the same objects, a tenth of the time.
  */
-export function parseRendered(files: ReadonlyMap<string, string>, parsed: ParsedTexts = new Map()): RenderedObject[] {
+export function parseRendered(files: ReadonlyMap<string, string>, parsed: ParsedTexts = new Map(), documents?: ReadonlyMap<string, readonly string[]>): RenderedObject[] {
   const out: RenderedObject[] = [];
   for (const [file, content] of files) {
     if (!holdsObjects(file)) continue;
     const { cluster, layer } = locate(file)!;
     let objects = parsed.get(content);
     if (!objects) {
-      objects = parseObjects(file, content);
+      const jsons = documents?.get(file);
+      objects = jsons ? jsons.map((json) => objectOf(JSON.parse(json) as Record<string, unknown>)) : parseObjects(file, content);
       parsed.set(content, objects);
     }
     for (const o of objects) out.push({ cluster, layer, file, ...o });
@@ -66,16 +69,21 @@ function parseObjects(file: string, content: string): ParsedObject[] {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
     const body = doc.toJS() as Record<string, unknown> | null;
     if (!body || typeof body !== 'object') continue;
-    const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
-    out.push({
-      apiVersion: String(body.apiVersion ?? ''),
-      kind: String(body.kind ?? ''),
-      name: String(metadata.name ?? ''),
-      namespace: metadata.namespace,
-      body,
-    });
+    out.push(objectOf(body));
   }
   return out;
+}
+
+/** An object and the fields that identify it. */
+function objectOf(body: Record<string, unknown>): ParsedObject {
+  const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
+  return {
+    apiVersion: String(body.apiVersion ?? ''),
+    kind: String(body.kind ?? ''),
+    name: String(metadata.name ?? ''),
+    namespace: metadata.namespace,
+    body,
+  };
 }
 
 /** `frankfurt/Deployment/bookinfo/reviews-v1` (no namespace part for cluster-scoped objects). */

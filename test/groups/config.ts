@@ -5,6 +5,7 @@
  * under stress and killed ones (child processes).
  */
 import '../chart-keys.test.ts';
+import '../check-documents.test.ts';
 import '../config-rules.test.ts';
 import '../engines.test.ts';
 import '../global-entry.test.ts';
