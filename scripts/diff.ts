@@ -12,6 +12,7 @@ import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
+import { objectsOfDocuments } from './review/objects.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { fleetAt } from './review/git-ref.ts';
 import { istioStepFindings } from './review/istio-steps.ts';
@@ -67,8 +68,9 @@ export const main = (): Promise<void> => runMain(async () => {
     const revision = fleetAt(config, base, 'diff');
     const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
     const baseSide: Side = await revision.use((file, dir) => renderSide(() => loadFleet(file), base, dir, head))
-      ?? { files: new Map(), paths: [], fleet: undefined };
-    const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths });
+      ?? { files: new Map(), paths: [], fleet: undefined, documents: undefined };
+    const known = objectsOfDocuments(baseSide.files, baseSide.documents, objectsOfDocuments(head.files, head.documents));
+    const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, known);
     const rollout = [
       ...rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster)),
       ...(baseSide.fleet ? istioStepFindings(baseSide.fleet, head.fleet!).map(stepNote) : []),
@@ -90,6 +92,8 @@ function stepNote(f: Finding): string {
 /** One side of the comparison: its rendered files and its request paths (for the summary). */
 interface Side {
   readonly files: ReadonlyMap<string, string>;
+  /** The JSON of each file's documents (`RenderedFleet.documents`): its objects without parsing it. */
+  readonly documents: ReadonlyMap<string, readonly string[]> | undefined;
   readonly paths: readonly RequestPath[];
   /** The side's fleet; none when the fleet file does not exist in the base revision. */
   readonly fleet: Fleet | undefined;
@@ -116,7 +120,8 @@ function renderSide(load: () => Fleet, label: string, checkoutDir?: string, othe
   }
   if (other?.fleet && renderInput(other.fleet) === renderInput(fleet)) return { ...other, fleet };
   try {
-    return { files: renderFleet(fleet).files, paths: requestPaths(fleet), fleet };
+    const { files, documents } = renderFleet(fleet, { documents: true });
+    return { files, documents, paths: requestPaths(fleet), fleet };
   } catch (err) {
     throw new Error(`cannot render the fleet of ${label}: ${(err as Error).message}`);
   }

@@ -6,7 +6,7 @@ import type { Fleet } from '../../config/model.ts';
 import type { IstioChart } from '../../charts/istio/chart-keys.ts';
 import { chartOfSource } from '../../charts/istio/chart-source.ts';
 import type { Finding } from './findings.ts';
-import { isPlainObject, parseRendered, type RenderedObject } from './objects.ts';
+import { isPlainObject, objectsOfDocuments, parseRendered, type RenderedObject } from './objects.ts';
 
 export interface CheckInput {
   readonly fleet: Fleet;
@@ -26,7 +26,7 @@ export interface CheckOptions {
 }
 
 export function checkInput(fleet: Fleet, files: ReadonlyMap<string, string>, options: CheckOptions = {}): CheckInput {
-  return { fleet, files, objects: parseRendered(files, new Map(), options.documents), distInRepo: options.distInRepo ?? 'dist' };
+  return { fleet, files, objects: parseRendered(files, objectsOfDocuments(files, options.documents)), distInRepo: options.distInRepo ?? 'dist' };
 }
 
 /** A fleet check: pure, one concern. */

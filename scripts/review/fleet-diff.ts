@@ -72,11 +72,15 @@ export interface PathsOfBoth {
 export const isChanged = (c: ClusterDiff): boolean => c.changes.length > 0 || c.layoutOnly.length > 0;
 export const hasChanges = (d: FleetDiff): boolean => d.overview.length > 0 || d.clusters.some(isChanged);
 
-export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}): FleetDiff {
+/**
+ * What changed from `base` to `head`, cluster by cluster and object by object. `known`: objects
+ * of texts already known (`objectsOfDocuments`), not parsed again.
+ */
+export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}, known: ParsedTexts = new Map()): FleetDiff {
   // A cluster whose files are the same on both sides has no change: its files are not parsed.
   // In the others, one parse per distinct text: a file the change left alone is parsed once.
   const touched = clustersTouched(base, head);
-  const parsed: ParsedTexts = new Map();
+  const parsed: ParsedTexts = new Map(known);
   const baseObjects = group(parseRendered(filesOf(base, touched), parsed));
   const headObjects = group(parseRendered(filesOf(head, touched), parsed));
   const baseClusters = new Set(clustersOf(base));
