@@ -1,7 +1,8 @@
 /**
  * `check` and `diff` read the objects of their own renders from the documents' JSON
- * (`RenderedFleet.documents`, `objectsOfDocuments`) instead of parsing the YAML they wrote: the objects must be exactly the ones the YAML holds, for
- * the default fleet and every example, and a file without documents is still parsed.
+ * (`RenderedFleet.documents`, `objectsOfDocuments`) instead of parsing the YAML they wrote: the
+ * objects must be exactly the ones the YAML holds, for the default fleet and every example, and a
+ * file without documents is still parsed.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
