@@ -25,11 +25,13 @@ Options:
                      changed or the config is invalid. Refused if DIR holds files
                      meshfleet did not write. One synth per DIR at a time: a second
                      one stops with exit 1 (lock file .DIR.synth-lock beside DIR).
-  --full             parse every config file, render every cluster and read every file
-                     in DIR; by default a cluster whose inputs and the renderer's code
-                     did not change since the last synth into DIR is taken from the
-                     render cache (node_modules/.cache/meshfleet/), a config file edited
-                     inside one entry is parsed from its last parse kept there, and a
+  --full             parse and validate every config file, render every cluster and
+                     read every file in DIR; by default a cluster whose inputs and the
+                     renderer's code did not change since the last synth into DIR is
+                     taken from the render cache (node_modules/.cache/meshfleet/), in a
+                     cluster rendered again a document that did not change keeps its
+                     text, a config file edited inside one entry is parsed from its last
+                     parse kept there and one not edited is not validated again, and a
                      file in DIR whose size, times and inode are what the last synth
                      left is not read again: byte for byte what a full render gives
   -q, --quiet        print nothing on success
