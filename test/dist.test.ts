@@ -20,10 +20,20 @@ const CURRENT_API_VERSIONS = new Set([
   'gateway.networking.k8s.io/v1', 'net.gke.io/v1', 'networking.gke.io/v1',
 ]);
 
-/** Renders a fleet into a fresh directory laid out like the repo (dist/ under a root). */
+/** Each fleet's render written out (see renderToRepo). */
+const repos = new Map<string, string>();
+
+/**
+ * A fresh directory laid out like the repo (dist/ under a root) with the fleet rendered into it,
+ * written once per fleet: the tests only read it.
+ */
 function renderToRepo(file: string): string {
-  const root = tempDir();
-  writeTree(join(root, 'dist'), render(file).rendered.files);
+  let root = repos.get(file);
+  if (root === undefined) {
+    root = tempDir();
+    writeTree(join(root, 'dist'), render(file).rendered.files);
+    repos.set(file, root);
+  }
   return root;
 }
 
