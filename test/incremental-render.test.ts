@@ -17,7 +17,7 @@ import { emptyRoutingMemo, type RoutingMemo } from '../clusters/routing.ts';
 import { loadFleet } from '../config/load.ts';
 import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
 import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
-import { ROOT, readText, tempDir } from './helpers.ts';
+import { ROOT, readText, render, tempDir } from './helpers.ts';
 import { random } from './random.ts';
 
 const SALT = 'test';
@@ -50,12 +50,11 @@ describe('facts left out of other clusters\' keys change only their own cluster'
   // Every cluster of the three-regions example; in the synthetic fleet (two primaries, remotes with
   // and without ingress or an east-west gateway) one cluster of each kind, to keep the test quick.
   const synthetic = loadFleet(writeSyntheticFleet(tempDir(), { clusters: 6, services: 4 }));
-  const fleets: [string, Fleet, Cluster[]][] = [
-    ['three-regions', loadFleet(THREE_REGIONS), []],
-    ['synthetic 6x4', synthetic, [0, 1, 2, 5].map((i) => synthetic.clusters[i]!)],
+  const fleets: [string, { fleet: Fleet; rendered: RenderedFleet }, Cluster[]][] = [
+    ['three-regions', render(THREE_REGIONS), []],
+    ['synthetic 6x4', { fleet: synthetic, rendered: renderFleet(synthetic) }, [0, 1, 2, 5].map((i) => synthetic.clusters[i]!)],
   ];
-  for (const [label, fleet, sample] of fleets) {
-    const base = renderFleet(fleet);
+  for (const [label, { fleet, rendered: base }, sample] of fleets) {
     const clusters = sample.length > 0 ? sample : fleet.clusters;
     test(`${label}: the own-only fields (${OWN_CLUSTER_FIELDS.join(', ')}) of each cluster`, () => {
       for (const cluster of clusters) {
