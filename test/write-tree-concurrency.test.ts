@@ -7,17 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { build } from 'esbuild';
-import { NODE_BUNDLE_OPTIONS } from '../bin/bundle.mjs';
 import { listFiles, writeTree } from '../scripts/lib/write-tree.ts';
-import { tempDir } from './helpers.ts';
+import { bundleForNode, tempDir } from './helpers.ts';
 
-/**
- * The worker bundled once, the way the `meshfleet` command is (bin/bundle.mjs), with an inline
- * source map: each of its starts is then a plain node start rather than tsx's (~10× the CPU).
- */
-const WORKER = join(tempDir(), 'write-tree-worker.mjs');
-await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [new URL('./write-tree-worker.ts', import.meta.url).pathname], outfile: WORKER, sourcemap: 'inline' });
+/** The worker bundled once: each of its starts is then a plain node start rather than tsx's. */
+const WORKER = await bundleForNode(new URL('./write-tree-worker.ts', import.meta.url).pathname);
 
 /** Two generated trees: shared paths with different contents, and paths only one of them has. */
 function twoTrees(files: number, size: number): [Map<string, string>, Map<string, string>] {
