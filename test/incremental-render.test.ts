@@ -16,6 +16,7 @@ import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { emptyRoutingMemo, type RoutingMemo } from '../clusters/routing.ts';
 import { loadFleet } from '../config/load.ts';
 import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
+import type { SourceMemos } from '../config/source.ts';
 import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { ROOT, readText, render, tempDir } from './helpers.ts';
 import { random } from './random.ts';
@@ -133,7 +134,10 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
   const rand = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   writeFileSync(file, doc.toString());
-  let previous = renderFleet(loadFleet(file), { incremental: { salt: SALT } });
+  // Loaded as synth loads an edited file, from the memos of the last parse (config/source-memo.ts,
+  // tested on its own): both renders below render the same fleet, however it was loaded.
+  const memos: SourceMemos = new Map();
+  let previous = renderFleet(loadFleet(file, { memos }), { incremental: { salt: SALT } });
   let reusedSome = 0;
   const made = new Set<Edit>();
   for (let step = 0; step < steps; step++) {
@@ -141,7 +145,7 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
     made.add(edit);
     const what = edit(doc, pick);
     writeFileSync(file, doc.toString());
-    const fleet = loadFleet(file);
+    const fleet = loadFleet(file, { memos });
     const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
     const full = renderFleet(fleet);
     assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
@@ -188,9 +192,11 @@ describe('incremental renders equal full renders', () => {
     const size = { clusters: DETAIL_UP_TO_CLUSTERS + 4, services: 7 };
     const file = writeSyntheticFleet(tempDir(), size);
     const doc = parseDocument(readText(file));
+    // Loaded from the memos of the last parse, as synth does (see replayEdits).
+    const memos: SourceMemos = new Map();
     const fleetOf = () => {
       writeFileSync(file, doc.toString());
-      return loadFleet(file);
+      return loadFleet(file, { memos });
     };
     const placement = ['apps', 'shop', 'placement'];
     const clusters = (doc.toJS() as { clusters: { name: string }[] }).clusters.map((c) => c.name);
