@@ -20,10 +20,20 @@ const CURRENT_API_VERSIONS = new Set([
   'gateway.networking.k8s.io/v1', 'net.gke.io/v1', 'networking.gke.io/v1',
 ]);
 
-/** Renders a fleet into a fresh directory laid out like the repo (dist/ under a root). */
+/** Each fleet's render written out (see renderToRepo). */
+const repos = new Map<string, string>();
+
+/**
+ * A fresh directory laid out like the repo (dist/ under a root) with the fleet rendered into it,
+ * written once per fleet: the tests only read it.
+ */
 function renderToRepo(file: string): string {
-  const root = tempDir();
-  writeTree(join(root, 'dist'), render(file).rendered.files);
+  let root = repos.get(file);
+  if (root === undefined) {
+    root = tempDir();
+    writeTree(join(root, 'dist'), render(file).rendered.files);
+    repos.set(file, root);
+  }
   return root;
 }
 
@@ -110,14 +120,15 @@ for (const file of FLEETS) {
 
 describe('determinism and locality of change', () => {
   test('same config → byte-identical files, twice', () => {
-    const a = renderFleet(loadFleet(DEFAULT_FLEET)).files;
+    // The render the other tests share, and one of its own.
+    const a = render(DEFAULT_FLEET).rendered.files;
     const b = renderFleet(loadFleet(DEFAULT_FLEET)).files;
     assert.deepEqual([...a.keys()], [...b.keys()]);
     for (const [path, content] of a) assert.equal(b.get(path), content, path);
   });
 
   test('editing one cluster changes only that cluster\'s folder (and the overview)', () => {
-    const before = renderFleet(loadFleet(DEFAULT_FLEET)).files;
+    const before = render(DEFAULT_FLEET).rendered.files;
     const edited = join(tempDir(), 'fleet.yaml');
     const text = readText(DEFAULT_FLEET).replace('    primary: frankfurt\n', '    primary: frankfurt\n    ingress: true\n');
     writeFileSync(edited, text.replace('definition: apps/', `definition: ${ROOT}config/apps/`));

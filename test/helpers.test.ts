@@ -5,16 +5,18 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { ROOT, hasKubectl, kustomizeBuildAll, mustFind, objectsOf, render, tempDir } from './helpers.ts';
+import { pathToFileURL } from 'node:url';
+import { ROOT, bundleForNode, hasKubectl, kustomizeBuildAll, mustFind, objectsOf, render, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 
 describe('test helpers', () => {
   test('tempDir folders are removed when the process exits, also when it fails', async () => {
+    const module = pathToFileURL(await bundleForNode(join(ROOT, 'test/temp-dir.ts'))).href;
     // The three endings run at once: each is a process of its own.
     await Promise.all(['', 'process.exitCode = 1;', "throw new Error('boom');"].map(async (ending) => {
-      const script = `import { tempDir } from './test/temp-dir.ts'; const d = tempDir(); console.log(d); ${ending}`;
-      const r = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })
+      const script = `import { tempDir } from ${JSON.stringify(module)}; const d = tempDir(); console.log(d); ${ending}`;
+      const r = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })
         .catch((err: { stdout: string; stderr: string }) => err);
       const dir = r.stdout.trim();
       assert.match(dir, /\/meshfleet-test-\w+$/, r.stderr);

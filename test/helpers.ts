@@ -92,6 +92,19 @@ export function fleetTree(text: string, path = 'config/fleet.yaml', dir = tempDi
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
 
+/**
+ * `entry` (a TypeScript module) bundled the way the `meshfleet` command is (bin/bundle.mjs), with
+ * an inline source map, into a temporary folder; returns the bundle's path. A process started on
+ * it is a plain node start rather than tsx's (~5× the CPU), for tests that start several.
+ */
+export async function bundleForNode(entry: string): Promise<string> {
+  // Loaded here, not with this module: most test processes bundle nothing.
+  const [{ build }, { NODE_BUNDLE_OPTIONS }] = await Promise.all([import('esbuild'), import('../bin/bundle.mjs')]);
+  const outfile = join(tempDir(), `${basename(entry).replace(/\.ts$/, '')}.mjs`);
+  await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [entry], outfile, sourcemap: 'inline' });
+  return outfile;
+}
+
 let kubectlFound: boolean | undefined;
 /** True when kubectl (with its built-in kustomize) can run here (asked once per process). */
 export const hasKubectl = (): boolean => (kubectlFound ??= spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0);
@@ -123,7 +136,10 @@ function treeDigest(dir: string): string | undefined {
  * its failure, without another kubectl run.
  */
 function kustomizeBuild(dir: string, kubectl: string): Promise<string> {
-  const build = () => execFileAsync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
+  // GOGC=off: a build of one folder lives a fraction of a second and allocates a few MB; without
+  // Go's garbage collector it takes about a quarter less CPU, with the same output.
+  const env = { ...process.env, GOGC: 'off' };
+  const build = () => execFileAsync(kubectl, ['kustomize', dir], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
   const digest = treeDigest(dir);
   if (digest === undefined) return build();
   const key = `${kubectl}\0${digest}`;

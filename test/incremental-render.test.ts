@@ -10,13 +10,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { DETAIL_UP_TO_CLUSTERS } from '../clusters/overview.ts';
+import { DETAIL_UP_TO_CLUSTERS, renderOverview } from '../clusters/overview.ts';
 import { OWN_CLUSTER_FIELDS } from '../clusters/render-key.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { emptyRoutingMemo, type RoutingMemo } from '../clusters/routing.ts';
 import { loadFleet } from '../config/load.ts';
 import { configClusters, type Cluster, type Fleet } from '../config/model.ts';
+import type { SourceMemos } from '../config/source.ts';
 import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
-import { ROOT, readText, tempDir } from './helpers.ts';
+import { ROOT, readText, render, tempDir } from './helpers.ts';
 import { random } from './random.ts';
 
 const SALT = 'test';
@@ -49,22 +51,28 @@ describe('facts left out of other clusters\' keys change only their own cluster'
   // Every cluster of the three-regions example; in the synthetic fleet (two primaries, remotes with
   // and without ingress or an east-west gateway) one cluster of each kind, to keep the test quick.
   const synthetic = loadFleet(writeSyntheticFleet(tempDir(), { clusters: 6, services: 4 }));
-  const fleets: [string, Fleet, Cluster[]][] = [
-    ['three-regions', loadFleet(THREE_REGIONS), []],
-    ['synthetic 6x4', synthetic, [0, 1, 2, 5].map((i) => synthetic.clusters[i]!)],
+  const fleets: [string, { fleet: Fleet; rendered: RenderedFleet }, Cluster[]][] = [
+    ['three-regions', render(THREE_REGIONS), []],
+    ['synthetic 6x4', { fleet: synthetic, rendered: renderFleet(synthetic) }, [0, 1, 2, 5].map((i) => synthetic.clusters[i]!)],
   ];
-  for (const [label, fleet, sample] of fleets) {
-    const base = renderFleet(fleet);
+  for (const [label, { fleet, rendered: base }, sample] of fleets) {
     const clusters = sample.length > 0 ? sample : fleet.clusters;
-    for (const field of OWN_CLUSTER_FIELDS) {
-      test(`${label}: ${field} of each cluster`, () => {
-        for (const cluster of clusters) {
-          const changed = changedPaths(base, renderFleet(withClusterField(fleet, cluster.name, field, OTHER_VALUE[field](cluster))));
-          const elsewhere = changed.filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name);
-          assert.deepEqual(elsewhere, [], `${field} of ${cluster.name}`);
-        }
-      });
-    }
+    test(`${label}: the own-only fields (${OWN_CLUSTER_FIELDS.join(', ')}) of each cluster`, () => {
+      for (const cluster of clusters) {
+        /** Files outside `cluster` (and FLEET.md) that change when these fields of it change. */
+        const elsewhere = (fields: readonly (typeof OWN_CLUSTER_FIELDS)[number][]) => {
+          const edited = fields.reduce((f, field) => withClusterField(f, cluster.name, field, OTHER_VALUE[field](cluster)), fleet);
+          return changedPaths(base, renderFleet(edited)).filter((p) => p !== 'FLEET.md' && clusterOf(p) !== cluster.name);
+        };
+        // Every field changed at once: one render per cluster, and a field read by another
+        // cluster's render still changes that cluster's files. Only then is each field rendered
+        // on its own, to name the ones that leak.
+        const leaked = elsewhere(OWN_CLUSTER_FIELDS);
+        if (leaked.length === 0) continue;
+        const fields = OWN_CLUSTER_FIELDS.filter((field) => elsewhere([field]).length > 0);
+        assert.deepEqual(leaked, [], `${fields.length > 0 ? fields.join(', ') : `${OWN_CLUSTER_FIELDS.join(', ')} (together)`} of ${cluster.name}`);
+      }
+    });
     test(`${label}: placements of a cluster change only that cluster and the config clusters`, () => {
       const config = new Set(configClusters(fleet).map((c) => c.name));
       for (const cluster of clusters) {
@@ -119,18 +127,25 @@ const EDITS: Edit[] = [
 /**
  * Applies `steps` edits picked from `edits` (PRNG seeded with `seed`) to the fleet file `file`,
  * whose YAML is `doc`; after each, renders incrementally from the last render and in full, and
- * checks they are equal, FLEET.md included. Returns in how many steps some cluster was reused.
+ * checks they are equal, FLEET.md included. Returns in how many steps some cluster was reused, and
+ * which of `edits` were made.
  */
-function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits: readonly Edit[], seed: number, steps: number): number {
+function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits: readonly Edit[], seed: number, steps: number): { reusedSome: number; made: Set<Edit> } {
   const rand = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   writeFileSync(file, doc.toString());
-  let previous = renderFleet(loadFleet(file), { incremental: { salt: SALT } });
+  // Loaded as synth loads an edited file, from the memos of the last parse (config/source-memo.ts,
+  // tested on its own): both renders below render the same fleet, however it was loaded.
+  const memos: SourceMemos = new Map();
+  let previous = renderFleet(loadFleet(file, { memos }), { incremental: { salt: SALT } });
   let reusedSome = 0;
+  const made = new Set<Edit>();
   for (let step = 0; step < steps; step++) {
-    const what = pick(edits)(doc, pick);
+    const edit = pick(edits);
+    made.add(edit);
+    const what = edit(doc, pick);
     writeFileSync(file, doc.toString());
-    const fleet = loadFleet(file);
+    const fleet = loadFleet(file, { memos });
     const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
     const full = renderFleet(fleet);
     assert.equal(incremental.files.get('FLEET.md'), full.files.get('FLEET.md'), `seed ${seed}, step ${step}: ${what}: FLEET.md`);
@@ -139,15 +154,18 @@ function replayEdits(file: string, doc: ReturnType<typeof parseDocument>, edits:
     if (incremental.reused.length > 0) reusedSome++;
     previous = incremental;
   }
-  return reusedSome;
+  return { reusedSome, made };
 }
 
 describe('incremental renders equal full renders', () => {
   test('random edit sequences of the three-regions fleet (seeded)', () => {
     const file = join(tempDir(), 'fleet.yaml');
     const doc = parseDocument(readText(THREE_REGIONS).replace('definition: ../apps/', `definition: ${ROOT}config/apps/`));
-    const reusedSome = replayEdits(file, doc, EDITS, 20261127, 40);
-    assert.ok(reusedSome >= 10, `incremental renders reused clusters in ${reusedSome} of 40 steps`);
+    // 26 steps of this seed make every kind of edit (mesh id comes last, at step 25 from 0), with some
+    // clusters reused in 17 of them: asserted, so that other seeds or steps cannot test less.
+    const { reusedSome, made } = replayEdits(file, doc, EDITS, 20261127, 26);
+    assert.deepEqual(EDITS.filter((e) => !made.has(e)).map((e) => EDITS.indexOf(e)), [], 'kinds of edit (indexes in EDITS) never made');
+    assert.ok(reusedSome >= 10, `incremental renders reused clusters in ${reusedSome} of 26 steps`);
   });
 
   test('random placement edits of a fleet above the detail limit, FLEET.md included (seeded)', () => {
@@ -174,23 +192,32 @@ describe('incremental renders equal full renders', () => {
     const size = { clusters: DETAIL_UP_TO_CLUSTERS + 4, services: 7 };
     const file = writeSyntheticFleet(tempDir(), size);
     const doc = parseDocument(readText(file));
+    // Loaded from the memos of the last parse, as synth does (see replayEdits).
+    const memos: SourceMemos = new Map();
     const fleetOf = () => {
       writeFileSync(file, doc.toString());
-      return loadFleet(file);
+      return loadFleet(file, { memos });
     };
     const placement = ['apps', 'shop', 'placement'];
     const clusters = (doc.toJS() as { clusters: { name: string }[] }).clusters.map((c) => c.name);
     const workloadOf = (cluster: string, service: string) => Object.keys((doc.toJS() as { apps: { shop: { placement: Record<string, object> } } }).apps.shop.placement[cluster]!).find((w) => w.startsWith(`${service}-`))!;
-    let previous = renderFleet(fleetOf(), { incremental: { salt: SALT } });
+    // FLEET.md as renderFleet makes it (clusters/render.ts), without the clusters' files, which
+    // this test is not about: with the last routing kept, and in full (no kept costs). That
+    // renderFleet passes its routing on is the test above's.
+    const overview = (fleet: Fleet, previousRouting?: RoutingMemo) => {
+      const kept = { salt: SALT, previous: previousRouting, next: emptyRoutingMemo() };
+      return { md: renderOverview(fleet, { kept }), routing: kept.next };
+    };
+    let previous = overview(fleetOf()).routing;
     const step = (what: string, edit: () => void) => {
       edit();
       const fleet = fleetOf();
-      const incremental = renderFleet(fleet, { incremental: { salt: SALT, previous: previous.clusters, previousRouting: previous.routing } });
-      assert.equal(incremental.files.get('FLEET.md'), renderFleet(fleet).files.get('FLEET.md'), what);
-      const kept = [...incremental.routing!.costs.keys()].filter((k) => previous.routing!.costs.has(k)).length;
-      const sameShapes = [...incremental.routing!.shapes.keys()].every((k) => previous.routing!.shapes.has(k));
-      previous = incremental;
-      return { kept, all: incremental.routing!.costs.size, sameShapes };
+      const incremental = overview(fleet, previous);
+      assert.equal(incremental.md, renderOverview(fleet), what);
+      const kept = [...incremental.routing.costs.keys()].filter((k) => previous.costs.has(k)).length;
+      const sameShapes = [...incremental.routing.shapes.keys()].every((k) => previous.shapes.has(k));
+      previous = incremental.routing;
+      return { kept, all: incremental.routing.costs.size, sameShapes };
     };
     // The root's own placement: nothing below it changed, every cost is kept; replicas change no path's shape.
     const root = step('scale svc-00 in one cluster', () => doc.setIn([...placement, clusters[5]!, workloadOf(clusters[5]!, 'svc-00')], { replicas: 4 }));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { renderFleet } from '../clusters/render.ts';
+import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import type { SourceMemos } from '../config/source.ts';
 import { cacheFileFor, knownFiles, loadRenderCache, saveRenderCache } from '../scripts/lib/render-cache.ts';
@@ -15,13 +15,24 @@ import { ROOT, tempDir } from './helpers.ts';
 
 const THREE_REGIONS = join(ROOT, 'config/examples/three-regions.yaml');
 
-/** A cache saved for `out` under a fresh cache root, with the three-regions fleet's clusters and memos. */
+/** The three-regions fleet loaded with memos and rendered incrementally, by salt (see saved). */
+const renders = new Map<string, { memos: SourceMemos; rendered: RenderedFleet }>();
+
+/**
+ * A cache saved for `out` under a fresh cache root, with the three-regions fleet's clusters and
+ * memos. The folders are each call's own; the load and render, which the tests only read, are done
+ * once per salt.
+ */
 function saved(salt = 'code-1') {
   const root = tempDir();
   const out = join(tempDir(), 'dist');
-  const memos: SourceMemos = new Map();
-  const fleet = loadFleet(THREE_REGIONS, { memos });
-  const rendered = renderFleet(fleet, { incremental: { salt } });
+  let render = renders.get(salt);
+  if (!render) {
+    const memos: SourceMemos = new Map();
+    const fleet = loadFleet(THREE_REGIONS, { memos });
+    renders.set(salt, (render = { memos, rendered: renderFleet(fleet, { incremental: { salt } }) }));
+  }
+  const { memos, rendered } = render;
   writeTree(out, rendered.files);
   // Written a moment ago: stamped only when files this young count as settled.
   const { stamps } = writeTree(out, rendered.files, { settledMs: -1000 });

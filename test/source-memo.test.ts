@@ -19,39 +19,50 @@ import { random } from './random.ts';
 
 const full = (text: string) => parseYamlText(new TextEncoder().encode(text), 'F', { memo: null });
 
-/** Line-level edits of a YAML text, at line `at`: most keep it valid, some make it invalid or not unit-parseable. */
-const TEXT_EDITS: ((lines: string[], at: number, pick: <T>(list: readonly T[]) => T) => string)[] = [
-  (lines, at, pick) => { lines.splice(at, 0, `${' '.repeat(pick([0, 2, 4, 6, 8, 10]))}extra${at}: ${pick(['1', '{}', 'x y', '[a, b]'])}`); return 'insert a key'; },
-  (lines, at) => { lines.splice(at, 1); return 'delete a line'; },
-  (lines, at, pick) => { lines.splice(at, 0, `${' '.repeat(pick([0, 1, 4, 9]))}# note`); return 'insert a comment'; },
-  (lines, at) => { lines[at] = lines[at]!.replace(/: (\S.*)$/, ': $1 # why'); return 'trailing comment'; },
-  (lines, at) => { lines[at] = lines[at]!.replace(/^(\s*(- )?[\w.-]+):(.*)$/, '$1: &anchor$3'); lines.push('tail: *anchor'); return 'anchor and alias'; },
-  (lines, at, pick) => { const indent = pick([2, 4, 6, 8]); lines.splice(at, 0, `${' '.repeat(indent)}note${at}: |`, `${' '.repeat(indent + 2)}two`, `${' '.repeat(indent + 2)}lines`); return 'block scalar'; },
-  (lines, at, pick) => { const indent = pick([2, 4, 6, 8]); lines.splice(at, 0, `${' '.repeat(indent)}quoted${at}: "one`, `${' '.repeat(indent + 2)}two"`); return 'multi-line quoted'; },
-  (lines, at) => { lines.splice(at, 0, `\t\tbad${at}: 1`); return 'tab'; },
-  (lines, at) => { lines.splice(at, 0, '---'); return 'second document'; },
-  (lines, at) => { lines.splice(at, 0, lines[at]!); return 'duplicate a line'; },
-  (lines, at, pick) => { lines[at] = pick(['  ', '']) + lines[at]!.replace(/^ {0,2}/, ''); return 'reindent a line'; },
-  (lines, at) => { lines[at] = lines[at]!.replace(/: (\d+)$/, (_, n: string) => `: ${Number(n) + 1}`).replace(/: (true|false)$/, (_, b: string) => `: ${b === 'true' ? 'false' : 'true'}`); return 'change a value'; },
-  (lines, at) => { lines[at] = lines[at]!.replace(/: (\w+)$/, ': !!str $1'); return 'explicit tag'; },
-  (lines, at) => { lines[at] = lines[at]!.replace(/: (\w+)$/, ': [$1,'); lines.splice(at + 1, 0, '      more]'); return 'flow over lines'; },
-];
+/** Line-level edits of a YAML text, at line `at`, by name: most keep it valid, some make it invalid or not unit-parseable. */
+const TEXT_EDITS: Record<string, (lines: string[], at: number, pick: <T>(list: readonly T[]) => T) => void> = {
+  'insert a key': (lines, at, pick) => { lines.splice(at, 0, `${' '.repeat(pick([0, 2, 4, 6, 8, 10]))}extra${at}: ${pick(['1', '{}', 'x y', '[a, b]'])}`); },
+  'delete a line': (lines, at) => { lines.splice(at, 1); },
+  'insert a comment': (lines, at, pick) => { lines.splice(at, 0, `${' '.repeat(pick([0, 1, 4, 9]))}# note`); },
+  'trailing comment': (lines, at) => { lines[at] = lines[at]!.replace(/: (\S.*)$/, ': $1 # why'); },
+  'anchor and alias': (lines, at) => { lines[at] = lines[at]!.replace(/^(\s*(- )?[\w.-]+):(.*)$/, '$1: &anchor$3'); lines.push('tail: *anchor'); },
+  'block scalar': (lines, at, pick) => { const indent = pick([2, 4, 6, 8]); lines.splice(at, 0, `${' '.repeat(indent)}note${at}: |`, `${' '.repeat(indent + 2)}two`, `${' '.repeat(indent + 2)}lines`); },
+  'multi-line quoted': (lines, at, pick) => { const indent = pick([2, 4, 6, 8]); lines.splice(at, 0, `${' '.repeat(indent)}quoted${at}: "one`, `${' '.repeat(indent + 2)}two"`); },
+  'tab': (lines, at) => { lines.splice(at, 0, `\t\tbad${at}: 1`); },
+  'second document': (lines, at) => { lines.splice(at, 0, '---'); },
+  'duplicate a line': (lines, at) => { lines.splice(at, 0, lines[at]!); },
+  'reindent a line': (lines, at, pick) => { lines[at] = pick(['  ', '']) + lines[at]!.replace(/^ {0,2}/, ''); },
+  'change a value': (lines, at) => { lines[at] = lines[at]!.replace(/: (\d+)$/, (_, n: string) => `: ${Number(n) + 1}`).replace(/: (true|false)$/, (_, b: string) => `: ${b === 'true' ? 'false' : 'true'}`); },
+  'explicit tag': (lines, at) => { lines[at] = lines[at]!.replace(/: (\w+)$/, ': !!str $1'); },
+  'flow over lines': (lines, at) => { lines[at] = lines[at]!.replace(/: (\w+)$/, ': [$1,'); lines.splice(at + 1, 0, '      more]'); },
+};
+
+/** What a replay did: per kind of edit (TEXT_EDITS' keys), how often it was made and how often the memo took it. */
+interface ReplayCounts {
+  readonly made: Map<string, number>;
+  readonly taken: Map<string, number>;
+}
+
+const newCounts = (): ReplayCounts => ({ made: new Map(), taken: new Map() });
+const count = (counts: Map<string, number>, what: string) => counts.set(what, (counts.get(what) ?? 0) + 1);
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 
 /**
  * Applies `steps` random edits to `text`; after each, parses it from the memo (when the last
- * version had one) and in full, and checks they agree. Returns how many edits the memo took.
+ * version had one) and in full, and checks they agree. Adds what it did to `counts`.
  */
-function replay(text: string, seed: number, steps: number): number {
+function replay(text: string, seed: number, steps: number, counts: ReplayCounts = newCounts()): ReplayCounts {
   const rand = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const first = full(text);
   assert.ok(first.ok && first.source.memo);
   let memo: SourceMemo = first.source.memo;
-  let taken = 0;
   for (let step = 0; step < steps; step++) {
     const lines = memo.text.split('\n');
     const at = 1 + Math.floor(rand() * (lines.length - 2));
-    const what = pick(TEXT_EDITS)(lines, at, pick);
+    const [what, edit] = pick(Object.entries(TEXT_EDITS));
+    edit(lines, at, pick);
+    count(counts.made, what);
     const edited = lines.join('\n');
     const label = `seed ${seed}, step ${step}: ${what} at line ${at + 1}`;
     const whole = full(edited);
@@ -67,21 +78,29 @@ function replay(text: string, seed: number, steps: number): number {
     }
     assert.deepEqual(next.data, whole.source.data, `${label}: data`);
     assert.deepEqual(next.units, whole.source.memo?.units, `${label}: units`);
-    if (edited !== memo.text) taken++;
+    if (edited !== memo.text) count(counts.taken, what);
     memo = next;
   }
-  return taken;
+  return counts;
 }
 
 describe('a config file parsed from the memo of its last parse', () => {
   test('random line edits of a synthetic fleet and its app: the same data and units as a full parse (seeded)', () => {
-    const file = writeSyntheticFleet(tempDir(), { clusters: 14, services: 5 });
-    let taken = 0;
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
-      taken += replay(readFileSync(file, 'utf8'), 20261127 + seed, 60);
-      taken += replay(readFileSync(join(file, '../shop.yaml'), 'utf8'), 20261227 + seed, 30);
+    // Six clusters and four services hold every key and nesting of the larger fleets (primaries,
+    // remotes with and without ingress, ports with a protocol); a smaller text parses faster, and
+    // each edit still lands on any of them.
+    const file = writeSyntheticFleet(tempDir(), { clusters: 6, services: 4 });
+    const counts = newCounts();
+    for (const seed of [1, 2, 3, 4]) {
+      replay(readFileSync(file, 'utf8'), 20261127 + seed, 60, counts);
+      replay(readFileSync(join(file, '../shop.yaml'), 'utf8'), 20261227 + seed, 30, counts);
     }
-    assert.ok(taken >= 60, `the memo took ${taken} edits`);
+    // What the seeds above do (deterministic): each kind of edit made often, and the memo taking
+    // many edits of several kinds, so that a change of seeds or steps cannot quietly test less.
+    for (const what of Object.keys(TEXT_EDITS)) {
+      assert.ok((counts.made.get(what) ?? 0) >= 20, `${what}: made ${counts.made.get(what) ?? 0} times`);
+    }
+    assert.ok(total(counts.taken) >= 50 && counts.taken.size >= 5, `the memo took ${total(counts.taken)} edits: ${[...counts.taken].map(([w, n]) => `${w} ${n}`).join(', ')}`);
   });
 
   test('random line edits of every example fleet (seeded)', () => {

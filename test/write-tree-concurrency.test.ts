@@ -7,17 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { build } from 'esbuild';
-import { NODE_BUNDLE_OPTIONS } from '../bin/bundle.mjs';
 import { listFiles, writeTree } from '../scripts/lib/write-tree.ts';
-import { tempDir } from './helpers.ts';
+import { bundleForNode, tempDir } from './helpers.ts';
 
-/**
- * The worker bundled once, the way the `meshfleet` command is (bin/bundle.mjs), with an inline
- * source map: each of its starts is then a plain node start rather than tsx's (~10× the CPU).
- */
-const WORKER = join(tempDir(), 'write-tree-worker.mjs');
-await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [new URL('./write-tree-worker.ts', import.meta.url).pathname], outfile: WORKER, sourcemap: 'inline' });
+/** The worker bundled once: each of its starts is then a plain node start rather than tsx's. */
+const WORKER = await bundleForNode(new URL('./write-tree-worker.ts', import.meta.url).pathname);
 
 /** Two generated trees: shared paths with different contents, and paths only one of them has. */
 function twoTrees(files: number, size: number): [Map<string, string>, Map<string, string>] {
@@ -94,24 +88,27 @@ describe('synth write: concurrent writers', () => {
 describe('synth write: killed writers', () => {
   // Big enough that the write takes a while: a signal sent when it starts lands in the middle.
   const trees = twoTrees(400, 40);
+  // For SIGINT and SIGTERM the worker pauses 300 ms inside the held section, so the signal lands
+  // there whatever the tree's size: small trees do.
+  const smallTrees = twoTrees(80, 20);
 
-  /** A directory holding dist = tree A, and the trees for the worker. */
-  function setUp(): { dir: string; out: string; treesFile: string } {
+  /** A directory holding dist = tree A of `pair`, and the trees for the worker. */
+  function setUp(pair = trees): { dir: string; out: string; treesFile: string } {
     const dir = tempDir();
     const out = join(dir, 'dist');
     const treesFile = join(dir, 'trees.json');
-    writeFileSync(treesFile, JSON.stringify(trees.map((t) => [...t])));
-    writeTree(out, trees[0]);
+    writeFileSync(treesFile, JSON.stringify(pair.map((t) => [...t])));
+    writeTree(out, pair[0]);
     return { dir, out, treesFile };
   }
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     test(`${signal} while writing: the write finishes, then exit ${code}; nothing left beside dist`, { timeout: 30_000 }, async () => {
-      const { dir, out, treesFile } = setUp();
+      const { dir, out, treesFile } = setUp(smallTrees);
       const exit = await worker([out, treesFile, 'once', '1', '300'], (line, kill) => line === 'writing' && kill(signal));
       assert.equal(exit.code, code, exit.stderr);
       assert.equal(exit.stderr, 'interrupted\n');
-      assert.ok(sameTree(contents(out), trees[1]), 'dist is the new tree, whole');
+      assert.ok(sameTree(contents(out), smallTrees[1]), 'dist is the new tree, whole');
       assert.deepEqual(readdirSync(dir).sort(), ['dist', 'trees.json']);
     });
   }
