@@ -103,6 +103,11 @@ export function parseYamlText(bytes: Uint8Array, file: string, options: ParseOpt
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return fail('not a text file (got a NUL byte, expected UTF-8 YAML)');
   if (flowDepth(text) > MAX_DEPTH) return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`);
+  const compact = COMPACT_NESTING.exec(text);
+  if (compact) {
+    const line = text.slice(0, compact.index).split('\n').length;
+    return fail(`nesting too deep (got more than ${MAX_DEPTH} levels, expected a plain config file)`, line, 1);
+  }
 
   const next = options.memo ? reparse(options.memo, text) : undefined;
   if (next && valueDepth(next.data) <= MAX_DEPTH) {
@@ -222,6 +227,14 @@ function firstUndefinedAlias(doc: Document.Parsed): { name: string; offset: numb
 function firstLine(message: string): string {
   return JSON.stringify(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/: ".*"$/, '').trim());
 }
+
+/**
+ * A line that opens more than MAX_DEPTH block collections at once (`- - - … x`, `? ? …`): the
+ * parser recurses once per level, and near its stack limit node can abort on a regex compile
+ * instead of throwing (seen: a 5,000-level file, then a 20,000-level one, in one process), so
+ * such a file is refused before it is parsed.
+ */
+const COMPACT_NESTING = new RegExp(`^[ \\t]*(?:[-?][ \\t]+){${MAX_DEPTH + 1}}`, 'm');
 
 /** What flowDepth looks at; a regex finds the next one natively, over the plain text between. */
 const FLOW_SYNTAX = /[#"'[\]{}]/g;

@@ -142,6 +142,13 @@ describe('loader: hostile and malformed input fails fast with a message', () => 
     const block = Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
     assert.deepEqual(problemsOf(`${block} 1\n`), ['F:1:1 (document): nesting too deep (got more than 32 levels, expected a plain config file)']);
   });
+  test('a line that opens many levels at once is refused before parsing, each time (node aborted on the second such file)', () => {
+    for (const levels of [5000, 20000]) {
+      assert.deepEqual(problemsOf(`project:\n  ${'- '.repeat(levels)}x\n`), ['F:2:1 (document): nesting too deep (got more than 32 levels, expected a plain config file)']);
+    }
+    assert.deepEqual(problemsOf(`project:\n  - ? - x\n`).filter((p) => p.includes('nesting')), [], 'a few levels on one line are fine');
+  });
+
   test('a file too large', () => {
     assert.deepEqual(problemsOf(`# ${'x'.repeat(1024 * 1024)}\n`), [`F:1:1 (document): file too large (got ${1024 * 1024 + 3} bytes, expected at most 1048576)`]);
   });
