@@ -3,8 +3,8 @@
  * nothing that loads the render code, so a test process of CLI tests (test/groups/cli.ts) starts
  * as a plain tsx process (test/helpers.ts re-exports all of it).
  */
-import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './temp-dir.ts';
@@ -53,6 +53,16 @@ export const QUIET_GIT_ENV: Readonly<Record<string, string>> = {
   GIT_CONFIG_KEY_1: 'maintenance.auto', GIT_CONFIG_VALUE_1: 'false',
   GIT_CONFIG_KEY_2: 'receive.autogc', GIT_CONFIG_VALUE_2: 'false',
 };
+
+/**
+ * Makes `remote` a bare repository (branch main) to push to, whose receive-pack starts no
+ * `git gc --auto` after each push: settings in the environment do not reach a local remote (git
+ * clears them for it), so this one is in its config.
+ */
+export function bareRemote(remote: string, env: NodeJS.ProcessEnv = process.env): void {
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote], { env, stdio: 'pipe' });
+  appendFileSync(join(remote, 'config'), '[receive]\n\tautogc = false\n');
+}
 
 /**
  * A fresh temporary copy of `template`, a folder a test built once (a git repository, a rendered

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { HISTORY_BRANCH, parseMove } from '../scripts/promote/history.ts';
 import { OPTIONS, promoteMain, USAGE } from '../scripts/promote/main.ts';
 import { FAKE_BIN, readCalls, callLine } from './fake-bin/harness.ts';
-import { copyOf, QUIET_GIT_ENV } from './commands.ts';
+import { bareRemote, copyOf, QUIET_GIT_ENV } from './commands.ts';
 import { ROOT, runCommand, tempDir } from './helpers.ts';
 
 const FLEET = join(ROOT, 'config/examples/waves.yaml');
@@ -51,10 +51,7 @@ function world(): World {
     const dir = tempDir('meshfleet-promote-');
     const remote = join(dir, 'remote.git');
     const work = join(dir, 'work');
-    git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-    // Its receive-pack would start a `git gc --auto` after every push (settings in the
-    // environment do not reach a local remote: git clears them for it).
-    appendFileSync(join(remote, 'config'), '[receive]\n\tautogc = false\n');
+    bareRemote(remote, { ...process.env, ...GIT_ENV });
     git(dir, 'clone', '--quiet', remote, work);
     const state = join(dir, 'flux');
     mkdirSync(state);
