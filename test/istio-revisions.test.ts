@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
@@ -17,6 +16,7 @@ import { formatFinding } from '../scripts/review/findings.ts';
 import { istioStepFindings, waveSkewFindings } from '../scripts/review/istio-steps.ts';
 import { runChecks } from '../scripts/review/checks.ts';
 import { bareRemote, QUIET_GIT_ENV } from './commands.ts';
+import { upgradeSteps } from './upgrade-steps.ts';
 import { DEFAULT_FLEET, ROOT, find, fleetTree, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
@@ -40,8 +40,8 @@ function problemsOf(text: string): string[] {
 /** The default fleet with `mesh.istio` replaced by `istio` (indented under `  istio:`). */
 const withIstio = (istio: string): string => fleetAtStep(FLEET_TEXT, { title: 'edited', istio: `  istio:\n${istio}` });
 
-const fleets = UPGRADE_STEPS.map((step) => loadFleet(fleetFile(fleetAtStep(FLEET_TEXT, step))));
-const renders = fleets.map((fleet) => renderFleet(fleet));
+const fleets = upgradeSteps().map((s) => s.fleet);
+const renders = upgradeSteps().map((s) => s.rendered);
 const at = (step: number, cluster: string, layer?: string) => objectsOf(renders[step]!, cluster, layer);
 const annotationOf = (d: K8sObject): string | undefined => (d.spec as Values).template.metadata.annotations?.['meshfleet.io/istio-revision'];
 
