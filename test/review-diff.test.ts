@@ -25,8 +25,15 @@ const LABELS = { base: 'base', head: 'head', config: 'fleet.yaml' };
 /**
  * The default fleet with one known change: reviews-v3 runs 2 replicas in saopaulo, and its pods get
  * a new annotation `team: reviews` (app workloads have annotations, not free labels, in the schema).
+ * Rendered once per process: five tests compare it.
  */
 function knownChange(): ReadonlyMap<string, string> {
+  return (knownChangeFiles ??= renderKnownChange());
+}
+
+let knownChangeFiles: ReadonlyMap<string, string> | undefined;
+
+function renderKnownChange(): ReadonlyMap<string, string> {
   const dir = tempDir();
   mkdirSync(join(dir, 'apps'));
   const fleet = readFileSync(DEFAULT_FLEET, 'utf8');
