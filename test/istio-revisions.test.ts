@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
@@ -16,6 +15,8 @@ import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.
 import { formatFinding } from '../scripts/review/findings.ts';
 import { istioStepFindings, waveSkewFindings } from '../scripts/review/istio-steps.ts';
 import { runChecks } from '../scripts/review/checks.ts';
+import { bareRemote, QUIET_GIT_ENV } from './commands.ts';
+import { upgradeSteps } from './upgrade-steps.ts';
 import { DEFAULT_FLEET, ROOT, find, fleetTree, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
@@ -39,8 +40,8 @@ function problemsOf(text: string): string[] {
 /** The default fleet with `mesh.istio` replaced by `istio` (indented under `  istio:`). */
 const withIstio = (istio: string): string => fleetAtStep(FLEET_TEXT, { title: 'edited', istio: `  istio:\n${istio}` });
 
-const fleets = UPGRADE_STEPS.map((step) => loadFleet(fleetFile(fleetAtStep(FLEET_TEXT, step))));
-const renders = fleets.map((fleet) => renderFleet(fleet));
+const fleets = upgradeSteps().map((s) => s.fleet);
+const renders = upgradeSteps().map((s) => s.rendered);
 const at = (step: number, cluster: string, layer?: string) => objectsOf(renders[step]!, cluster, layer);
 const annotationOf = (d: K8sObject): string | undefined => (d.spec as Values).template.metadata.annotations?.['meshfleet.io/istio-revision'];
 
@@ -216,7 +217,7 @@ describe('unsafe steps, refused by check --base', () => {
 test('CLI: check --base exits 1 on an unsafe step and names it; diff shows it; the safe step passes', async () => {
   const file = fleetFile(fleetAtStep(FLEET_TEXT, UPGRADE_STEPS[0]!));
   const repo = join(file, '../..');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe', env: { ...process.env, ...QUIET_GIT_ENV } });
   git('init', '-q');
   git('add', '.');
   git('commit', '-qm', 'step 0');
@@ -268,12 +269,12 @@ describe('across rollout waves: a remote never sends pods to a revision its prim
 
 test('CLI: promote refuses to move a remote\'s wave onto a tag its primary\'s wave cannot serve yet', async () => {
   const { promoteMain } = await import('../scripts/promote/main.ts');
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...QUIET_GIT_ENV };
   const dir = tempDir('meshfleet-promote-');
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
   const remote = join(dir, 'remote.git');
   const work = join(dir, 'work');
-  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  bareRemote(remote, env);
   git(dir, 'clone', '--quiet', remote, work);
   const waves = readText(join(ROOT, 'config/examples/waves.yaml'));
   const fleet = fleetTree(fleetAtStep(waves, UPGRADE_STEPS[0]!), 'config/examples/waves.yaml', work);

@@ -8,28 +8,22 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { renderFleet } from '../clusters/render.ts';
 import { requestPaths } from '../clusters/routing.ts';
-import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
-import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.ts';
+import { UPGRADE_STEPS } from '../scripts/docs/istio-upgrade-steps.ts';
 import { diffRendered } from '../scripts/review/fleet-diff.ts';
 import { formatFinding } from '../scripts/review/findings.ts';
 import { formatText } from '../scripts/review/format-diff.ts';
 import { istioStepFindings } from '../scripts/review/istio-steps.ts';
-import { ROOT, fleetTree } from './helpers.ts';
+import { ROOT } from './helpers.ts';
+import { upgradeSteps } from './upgrade-steps.ts';
 
-const FLEET_TEXT = readFileSync(join(ROOT, 'config/fleet.yaml'), 'utf8');
 const docs = readFileSync(join(ROOT, 'docs/istio-upgrade.md'), 'utf8');
 
-/** The default fleet at `text`, loaded from a copy of the repository's config/ layout. */
-function load(text: string): Fleet {
-  return { ...loadFleet(fleetTree(text)), file: 'config/fleet.yaml' };
-}
-
-const texts = UPGRADE_STEPS.map((step) => fleetAtStep(FLEET_TEXT, step));
-const fleets = texts.map(load);
-const sides = fleets.map((fleet) => ({ files: renderFleet(fleet).files, paths: requestPaths(fleet) }));
+// The default fleet at each step, named config/fleet.yaml as in the repository (a render does not
+// depend on the file's name, so each step's render is the shared one).
+const fleets: Fleet[] = upgradeSteps().map((s) => ({ ...s.fleet, file: 'config/fleet.yaml' }));
+const sides = fleets.map((fleet, i) => ({ files: upgradeSteps()[i]!.rendered.files, paths: requestPaths(fleet) }));
 
 /** The fenced block of `lang` that follows `intro` in the docs. */
 function shown(intro: string, lang: string): string {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
+import type { Fleet } from '../config/model.ts';
 import { writeTree } from '../scripts/lib/write-tree.ts';
 import { hasErrors, runChecks } from '../scripts/review/checks.ts';
 import { FakeGcloudBin } from './fake-bin-gcloud/harness.ts';
@@ -58,10 +59,13 @@ after(async () => {
   removeSandboxes();
 });
 
+/** The fleet as the last edit wrote and loaded it (what provision reads from the file). */
+let fleet: Fleet;
+
 /** Config → synth → check, as a user does before committing: the check must pass. */
 function edit(doc: FleetDoc): void {
   writeFileSync(fleetFile, stringify(doc));
-  const fleet = loadFleet(fleetFile);
+  fleet = loadFleet(fleetFile);
   const { files } = renderFleet(fleet);
   writeTree(dist, files);
   const findings = runChecks(fleet, files, { distInRepo: 'dist' });
@@ -82,7 +86,7 @@ async function observe<T>(run: () => Promise<T>): Promise<T & { gke: string[]; g
 }
 
 const provision = (options: Parameters<typeof runProvision>[1] = {}) =>
-  observe<RunResult>(() => runProvision(gke.address, { fleet: loadFleet(fleetFile), gcloud: compute.gcloud(), ...options }));
+  observe<RunResult>(() => runProvision(gke.address, { fleet, gcloud: compute.gcloud(), ...options }));
 
 const bootstrap = (...extra: string[]): Promise<BootstrapRun> => runInProcess(box, ['--config', fleetFile, '--dist', dist, '--state-dir', box.stateDir, '--ssh-key', box.sshKey, ...extra], {
   path: `${FAKE_KUBE}:${FAKE_BIN}:${process.env.PATH}`, env: { FAKE_KUBE_DIR: kubeDir },

@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import { HISTORY_BRANCH, parseMove } from '../scripts/promote/history.ts';
 import { OPTIONS, promoteMain, USAGE } from '../scripts/promote/main.ts';
 import { FAKE_BIN, readCalls, callLine } from './fake-bin/harness.ts';
+import { bareRemote, copyOf, QUIET_GIT_ENV } from './commands.ts';
 import { ROOT, runCommand, tempDir } from './helpers.ts';
 
 const FLEET = join(ROOT, 'config/examples/waves.yaml');
@@ -22,7 +23,7 @@ const CONTEXT = {
 } as const;
 type Name = keyof typeof CONTEXT;
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const GIT_ENV = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...QUIET_GIT_ENV };
 
 interface World {
   readonly dir: string;
@@ -36,18 +37,28 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8' }).trim();
 }
 
-/** A bare remote with `main` at one commit, and a clone of it to run promote in. */
+/** A world in a fresh folder: the same files as `template`, the clone's origin its own remote. */
+function copyWorld<W extends World>(template: W): W {
+  const dir = copyOf(template.dir, ['work/.git/config'], 'meshfleet-promote-');
+  return { ...template, dir, remote: join(dir, 'remote.git'), work: join(dir, 'work'), state: join(dir, 'flux'), log: join(dir, 'calls.jsonl') };
+}
+
+let newWorld: World | undefined;
+
+/** A bare remote with `main` at one commit, and a clone of it to run promote in (built once, then copied). */
 function world(): World {
-  const dir = tempDir('meshfleet-promote-');
-  const remote = join(dir, 'remote.git');
-  const work = join(dir, 'work');
-  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-  git(dir, 'clone', '--quiet', remote, work);
-  const state = join(dir, 'flux');
-  mkdirSync(state);
-  const w = { dir, remote, work, state, log: join(dir, 'calls.jsonl') };
-  commitOnMain(w, 'first');
-  return w;
+  if (!newWorld) {
+    const dir = tempDir('meshfleet-promote-');
+    const remote = join(dir, 'remote.git');
+    const work = join(dir, 'work');
+    bareRemote(remote, { ...process.env, ...GIT_ENV });
+    git(dir, 'clone', '--quiet', remote, work);
+    const state = join(dir, 'flux');
+    mkdirSync(state);
+    newWorld = { dir, remote, work, state, log: join(dir, 'calls.jsonl') };
+    commitOnMain(newWorld, 'first');
+  }
+  return copyWorld(newWorld);
 }
 
 /** A new commit on main, pushed; its sha. */
@@ -59,9 +70,9 @@ function commitOnMain(w: World, text: string): string {
   return git(w.work, 'rev-parse', 'HEAD');
 }
 
-/** The remote's branches: name → sha. */
+/** The remote's branches: name → sha (read in the remote itself: one git process, not three). */
 function heads(w: World): Record<string, string> {
-  const out = git(w.work, 'ls-remote', '--heads', w.remote);
+  const out = git(w.remote, 'for-each-ref', '--format=%(objectname)%09%(refname)', 'refs/heads/');
   return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => [l.split('\t')[1]!.replace('refs/heads/', ''), l.split('\t')[0]!]));
 }
 
@@ -131,20 +142,31 @@ async function promote(w: World, ...args: string[]): Promise<Run> {
 function history(w: World) {
   const head = heads(w)[HISTORY_BRANCH];
   if (!head) return [];
-  git(w.work, 'fetch', '--quiet', 'origin', HISTORY_BRANCH);
-  return git(w.work, 'log', '-z', '--format=%B', head).split('\0').map((m) => parseMove(m)).filter((m) => m !== undefined);
+  return git(w.remote, 'log', '-z', '--format=%B', head).split('\0').map((m) => parseMove(m)).filter((m) => m !== undefined);
 }
 
-/** A world where every wave already follows `first` (promoted once each, gates held). */
+let rolledOutWorld: Promise<World & { first: string }> | undefined;
+
+/**
+ * A world where every wave already follows `first` (promoted once each, gates held): rolled out
+ * once, then copied. Each copy's clusters are Ready since the same time before now as in the
+ * rollout, whenever the copy is made.
+ */
 async function rolledOut(): Promise<World & { first: string }> {
-  const w = world();
-  const first = heads(w).main!;
-  healthy(w, 'saopaulo', 'main', first, 45);
-  assert.equal((await promote(w, '--to', 'americas')).status, 0);
-  healthy(w, 'virginia', 'meshfleet/americas', first, 90);
-  assert.equal((await promote(w, '--to', 'europe')).status, 0);
-  healthy(w, 'frankfurt', 'meshfleet/europe', first, 90);
-  return { ...w, first };
+  rolledOutWorld ??= (async () => {
+    const w = world();
+    const first = heads(w).main!;
+    healthy(w, 'saopaulo', 'main', first, 45);
+    assert.equal((await promote(w, '--to', 'americas')).status, 0);
+    healthy(w, 'virginia', 'meshfleet/americas', first, 90);
+    assert.equal((await promote(w, '--to', 'europe')).status, 0);
+    return { ...w, first };
+  })();
+  const w = copyWorld(await rolledOutWorld);
+  healthy(w, 'saopaulo', 'main', w.first, 45);
+  healthy(w, 'virginia', 'meshfleet/americas', w.first, 90);
+  healthy(w, 'frankfurt', 'meshfleet/europe', w.first, 90);
+  return w;
 }
 
 describe('promote moves a wave only when the wave before is Ready at the revision for its bake time', () => {

@@ -9,23 +9,27 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { COMMENT_MARKER } from '../scripts/review/format-diff.ts';
-import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runCommand, tempDir } from './commands.ts';
+import { copyOf, DEFAULT_FLEET, MESHFLEET_BIN, QUIET_GIT_ENV, ROOT, runCommand, tempDir, type CommandRun } from './commands.ts';
 
 const runDiff = (args: string[], cwd: string) => runCommand('diff', args, cwd);
 
 const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
+  execFileSync('git', ['-c', 'user.name=meshfleet-test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe', env: { ...process.env, ...QUIET_GIT_ENV } });
 
-/** A git repository with config/fleet.yaml and config/apps/bookinfo.yaml committed. */
+let template: string | undefined;
+
+/** A git repository with config/fleet.yaml and config/apps/bookinfo.yaml committed (made once, then copied). */
 function fleetRepo(): string {
-  const repo = tempDir('meshfleet-diff-');
-  mkdirSync(join(repo, 'config/apps'), { recursive: true });
-  copyFileSync(DEFAULT_FLEET, join(repo, 'config/fleet.yaml'));
-  copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(repo, 'config/apps/bookinfo.yaml'));
-  git(repo, 'init', '-q');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'fleet');
-  return repo;
+  if (!template) {
+    template = tempDir('meshfleet-diff-');
+    mkdirSync(join(template, 'config/apps'), { recursive: true });
+    copyFileSync(DEFAULT_FLEET, join(template, 'config/fleet.yaml'));
+    copyFileSync(join(ROOT, 'config/apps/bookinfo.yaml'), join(template, 'config/apps/bookinfo.yaml'));
+    git(template, 'init', '-q');
+    git(template, 'add', '.');
+    git(template, 'commit', '-qm', 'fleet');
+  }
+  return copyOf(template, [], 'meshfleet-diff-');
 }
 
 const edit = (file: string, from: string, to: string) => {
@@ -36,8 +40,14 @@ const edit = (file: string, from: string, to: string) => {
 
 describe('diff CLI', { concurrency: true }, () => {
   let repo = '';
+  // `diff` in the unchanged repository, run once for the two tests that look at it (what it
+  // prints; that it leaves no checkout in its TMPDIR, whose listing the Ctrl-C test also reads).
+  let tmp = '';
+  let unchanged: Promise<CommandRun>;
   before(() => {
     repo = fleetRepo();
+    tmp = tempDir();
+    unchanged = runCommand('diff', [], repo, { ...process.env, TMPDIR: tmp });
   });
 
   test('--help says what is compared, that code comes from the working tree, and the exit codes', async () => {
@@ -50,7 +60,7 @@ describe('diff CLI', { concurrency: true }, () => {
   });
 
   test('no change: exit 0, every cluster on the "unchanged" line', async () => {
-    const r = await runDiff([], repo);
+    const r = await unchanged;
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'meshfleet diff: HEAD → working tree (config/fleet.yaml)\nunchanged: frankfurt, saopaulo\nno change\n');
   });
@@ -124,12 +134,10 @@ describe('diff CLI', { concurrency: true }, () => {
   });
 
   test('the temporary checkout of REF is removed: after a diff, after an error, and after Ctrl-C', async () => {
-    const tmp = tempDir();
     const env = { ...process.env, TMPDIR: tmp };
-    // tsx keeps its cache there too (tsx-<uid>).
     const checkouts = () => readdirSync(tmp).filter((name) => name.startsWith('meshfleet-diff-'));
     const args = [MESHFLEET_BIN, 'diff'];
-    assert.equal(spawnSync(process.execPath, args, { cwd: repo, env }).status, 0);
+    assert.equal((await unchanged).status, 0);
     assert.equal(spawnSync(process.execPath, [...args, '--base', 'HEAD', '--config', 'config/apps/bookinfo.yaml'], { cwd: repo, env }).status, 2);
     assert.deepEqual(checkouts(), []);
 

@@ -25,8 +25,15 @@ const LABELS = { base: 'base', head: 'head', config: 'fleet.yaml' };
 /**
  * The default fleet with one known change: reviews-v3 runs 2 replicas in saopaulo, and its pods get
  * a new annotation `team: reviews` (app workloads have annotations, not free labels, in the schema).
+ * Rendered once per process: five tests compare it.
  */
 function knownChange(): ReadonlyMap<string, string> {
+  return (knownChangeFiles ??= renderKnownChange());
+}
+
+let knownChangeFiles: ReadonlyMap<string, string> | undefined;
+
+function renderKnownChange(): ReadonlyMap<string, string> {
   const dir = tempDir();
   mkdirSync(join(dir, 'apps'));
   const fleet = readFileSync(DEFAULT_FLEET, 'utf8');
@@ -96,6 +103,12 @@ describe('diffLines: FLEET.md hunks', () => {
 
 describe('diffRendered: a known change gives a known report', () => {
   const base = render(DEFAULT_FLEET).rendered.files;
+  let mesh2Files: ReadonlyMap<string, string> | undefined;
+  /** The default fleet rendered with mesh id mesh2 (rendered once: two tests compare it). */
+  const mesh2 = () => {
+    const fleet = render(DEFAULT_FLEET).fleet;
+    return (mesh2Files ??= renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files);
+  };
 
   test('the same render: no change, every cluster collapsed into one line', () => {
     const diff = diffRendered(base, base);
@@ -159,8 +172,7 @@ describe('diffRendered: a known change gives a known report', () => {
   });
 
   test('the same change in several clusters is one entry naming them; text and Markdown', () => {
-    const fleet = render(DEFAULT_FLEET).fleet;
-    const diff = diffRendered(base, renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files);
+    const diff = diffRendered(base, mesh2());
     const text = formatText(diff, LABELS);
     assert.ok(text.includes('\nsame change in 2 clusters: frankfurt, saopaulo\n  istiod\n    ~ HelmRelease istio-system/istiod-1-30-3\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
     assert.equal(text.split('spec.values.global.meshID').length - 1, 1);
@@ -178,9 +190,7 @@ describe('diffRendered: a known change gives a known report', () => {
   });
 
   test('HelmRelease values are compared field by field', () => {
-    const fleet = render(DEFAULT_FLEET).fleet;
-    const head = renderFleet({ ...fleet, mesh: { ...fleet.mesh, id: 'mesh2' } }).files;
-    const text = formatText(diffRendered(base, head), LABELS);
+    const text = formatText(diffRendered(base, mesh2()), LABELS);
     assert.ok(text.includes('frankfurt: 0 added, 1 changed, 0 removed\nsaopaulo: 0 added, 1 changed, 0 removed\n'), text);
     assert.ok(text.includes('  istiod\n    ~ HelmRelease istio-system/istiod-1-30-3\n        spec.values.global.meshID: "mesh1" → "mesh2"\n'), text);
   });

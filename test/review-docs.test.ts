@@ -13,7 +13,7 @@ import { requestPaths } from '../clusters/routing.ts';
 import { loadFleet } from '../config/load.ts';
 import { diffRendered } from '../scripts/review/fleet-diff.ts';
 import { formatMarkdown } from '../scripts/review/format-diff.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { render, ROOT, tempDir } from './helpers.ts';
 
 /** The comment for `file` (relative to the repository) edited by `edit`, against the file as it is. */
 function comment(file: string, edit: (text: string) => string): string {
@@ -25,12 +25,11 @@ function comment(file: string, edit: (text: string) => string): string {
   const edited = edit(original);
   assert.notEqual(edited, original, `the edit applies to ${file}`);
   writeFileSync(join(dir, file), edited);
-  const side = (path: string) => {
-    const fleet = loadFleet(path);
-    return { files: renderFleet(fleet).files, paths: requestPaths(fleet) };
-  };
-  const base = side(join(ROOT, file));
-  const head = side(join(dir, file));
+  const headFleet = loadFleet(join(dir, file));
+  const head = { files: renderFleet(headFleet).files, paths: requestPaths(headFleet) };
+  // The file as it is: rendered once per process (other tests of the group render it too).
+  const { fleet: baseFleet, rendered } = render(join(ROOT, file));
+  const base = { files: rendered.files, paths: requestPaths(baseFleet) };
   return formatMarkdown(diffRendered(base.files, head.files, { base: base.paths, head: head.paths }), { base: 'HEAD', head: 'working tree', config: file });
 }
 

@@ -6,13 +6,32 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { listFiles } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir } from './commands.ts';
+import { copyOf, DEFAULT_FLEET, MESHFLEET_BIN, ROOT, runSynth, tempDir, type CommandRun } from './commands.ts';
 
 const snapshot = (dir: string) => new Map([...listFiles(dir)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
 
 describe('synth CLI', { concurrency: true }, () => {
+  // The default fleet synthesized into a new folder, then again into the same one; tests that
+  // need a dist as synth leaves it get a copy of that folder rather than a synth of their own.
+  let synthesized: Promise<{ readonly dir: string; readonly first: CommandRun; readonly before: ReturnType<typeof snapshot>; readonly second: CommandRun; readonly after: ReturnType<typeof snapshot> }>;
+  before(() => {
+    synthesized = (async () => {
+      const dir = tempDir();
+      const out = join(dir, 'dist');
+      const first = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+      const beforeRerun = snapshot(out);
+      const second = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+      return { dir, first, before: beforeRerun, second, after: snapshot(out) };
+    })();
+  });
+  /** A copy of the synthesized folder's dist, and the folder that holds it. */
+  const synthesizedDist = async () => {
+    const dir = copyOf((await synthesized).dir);
+    return { dir, out: join(dir, 'dist') };
+  };
+
   test('--help documents the options and exits 0', async () => {
     const r = await runSynth(['--help']);
     assert.equal(r.status, 0);
@@ -27,16 +46,13 @@ describe('synth CLI', { concurrency: true }, () => {
   });
 
   test('renders, then a re-run rewrites nothing and keeps every file as it was', async () => {
-    const out = join(tempDir(), 'dist');
-    const first = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
+    const { first, before, second, after } = await synthesized;
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^synth: 2 clusters, \d+ objects \(frankfurt \d+, saopaulo \d+\), \d+ files → /);
     assert.match(first.stdout, /\n {2}\+ FLEET\.md\n/, 'new files are marked +');
-    const before = snapshot(out);
-    const second = await runSynth(['--config', DEFAULT_FLEET, '--out', out]);
     assert.equal(second.status, 0);
     assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(0 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
-    assert.deepEqual(snapshot(out), before, 'same bytes, inodes and mtimes');
+    assert.deepEqual(after, before, 'same bytes, inodes and mtimes');
   });
 
   test('incremental: a cluster whose inputs did not change is not rendered again; --full renders all; same bytes either way', async () => {
@@ -65,8 +81,7 @@ describe('synth CLI', { concurrency: true }, () => {
   });
 
   test('stale files are removed, hand edits overwritten', async () => {
-    const out = join(tempDir(), 'dist');
-    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q'])).status, 0);
+    const { out } = await synthesizedDist();
     mkdirSync(join(out, 'clusters/oldcluster'), { recursive: true });
     // What an earlier synth wrote for a cluster since removed from the config.
     writeFileSync(join(out, 'clusters/oldcluster/kustomization.yaml'), readFileSync(join(out, 'clusters/saopaulo/kustomization.yaml'), 'utf8'));
@@ -80,9 +95,7 @@ describe('synth CLI', { concurrency: true }, () => {
   });
 
   test('invalid config: one line per problem, exit 1, output left byte-for-byte as it was', async () => {
-    const dir = tempDir();
-    const out = join(dir, 'dist');
-    assert.equal((await runSynth(['--config', DEFAULT_FLEET, '--out', out, '-q'])).status, 0);
+    const { dir, out } = await synthesizedDist();
     const before = snapshot(out);
     const bad = join(dir, 'fleet.yaml');
     writeFileSync(bad, readFileSync(DEFAULT_FLEET, 'utf8').replace('role: remote', 'role: satellite').replace('project: meshfleet-demo', 'project: X').replace('definition: apps/', `definition: ${ROOT}config/apps/`));

@@ -13,7 +13,7 @@ import { renderFleet } from '../../clusters/render.ts';
 import { loadFleet } from '../../config/load.ts';
 import { bootstrapMain } from '../../scripts/bootstrap/main.ts';
 import { writeTree } from '../../scripts/lib/write-tree.ts';
-import { MESHFLEET_BIN } from '../helpers.ts';
+import { MESHFLEET_BIN, render } from '../helpers.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FAKE_BIN = fileURLToPath(new URL('.', import.meta.url));
@@ -67,10 +67,14 @@ export function removeSandboxes(): void {
   for (const dir of sandboxes.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Renders `fleetFile` into `<dir>/dist` (what `npm run synth --out` writes); returns the dist path. */
+/**
+ * Renders `fleetFile` into `<dir>/dist` (what `npm run synth --out` writes); returns the dist path.
+ * A fleet of the repository's config/ is rendered once per process (render, test/helpers.ts):
+ * tests never change those files; one a test wrote is rendered each time.
+ */
 export function synthDist(fleetFile: string, dir: string): string {
   const out = join(dir, 'dist');
-  writeTree(out, renderFleet(loadFleet(fleetFile)).files);
+  writeTree(out, fleetFile.startsWith(join(ROOT, 'config/')) ? render(fleetFile).rendered.files : renderFleet(loadFleet(fleetFile)).files);
   return out;
 }
 

@@ -40,8 +40,10 @@ export interface RunResult {
   readonly err: string;
 }
 
-/** The default fleet, loaded once. */
-export const defaultFleet = (): Fleet => loadFleet(fileURLToPath(new URL('../../config/fleet.yaml', import.meta.url)));
+let loadedDefault: Fleet | undefined;
+
+/** The default fleet, loaded once per process (a loaded fleet is deeply frozen: tests share it). */
+export const defaultFleet = (): Fleet => (loadedDefault ??= loadFleet(fileURLToPath(new URL('../../config/fleet.yaml', import.meta.url))));
 
 /**
  * Runs provision against the fake GKE at `gke`. gcloud steps: skipped unless `gcloud` is given;
@@ -59,9 +61,9 @@ export async function runProvision(
     compute: options.compute
       ?? (options.gcloud ? { mode: 'emulator', url: 'http://unused/' } : { mode: 'skip', reason: 'GKE_EMULATOR_HOST is set and COMPUTE_EMULATOR_HOST is not' }),
   };
-  const { answer, compute: _compute, ...rest } = options;
+  const { answer, compute: _compute, fleet = defaultFleet(), ...rest } = options;
   const code = await provision({
-    fleet: defaultFleet(), timing: FAST, yes: true, ...rest, endpoints,
+    fleet, timing: FAST, yes: true, ...rest, endpoints,
     io: { out, err, input: input(answer) },
   });
   return { code, out: out.text, err: err.text };
