@@ -161,7 +161,7 @@ type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 /**
  * `validate`, or what it gave for the same text before: kept on the file's parse memo in `memos`
  * (`SourceMemo.valid`; the synth cache keeps memos only for the same code, so the same schemas).
- * Only output that JSON keeps as equal data is kept, as the cache is JSON.
+ * Only output that JSON keeps as equal data is kept: plain data, which the cache keeps exactly.
  */
 function validateWithMemo<S extends z.ZodType>(schema: S, source: YamlSource, what: string, memos: SourceMemos | undefined): Validated<z.output<S>> {
   const memo = source.memo;

@@ -22,7 +22,7 @@ describe('validation kept on the parse memo', () => {
     const first = loadFleet(file, { memos });
     assert.equal(memoOf(memos, 'fleet.yaml')[1].valid?.what, 'a fleet file');
     assert.equal(memoOf(memos, 'shop.yaml')[1].valid?.what, 'an app definition');
-    // Through JSON, as the synth cache keeps them.
+    // Through JSON, the strictest trip a kept output must survive (the synth cache keeps it exactly).
     const kept: SourceMemos = new Map(JSON.parse(JSON.stringify([...memos])));
     assert.deepEqual(loadFleet(file, { memos: kept }), first);
     assert.deepEqual(loadFleet(file, { memos: kept }), loadFleet(file));

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { ClusterRender } from '../../clusters/render.ts';
 import { emptyRoutingMemo, type KeptCost, type PathShape, type RoutingMemo } from '../../clusters/routing.ts';
 import type { SourceMemo } from '../../config/source-memo.ts';
@@ -17,7 +18,7 @@ import { clusterDir } from '../../clusters/paths.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import type { FileStamp, KnownFile } from './write-tree.ts';
 
-const FORMAT = 4;
+const FORMAT = 5;
 /** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
 const KEEP = 16;
 
@@ -61,7 +62,7 @@ function listTs(dir: string): string[] {
 /** Where the cache of one output directory lives. */
 export function cacheFileFor(outDir: string, root = PROJECT_ROOT): string {
   const id = createHash('sha256').update(resolve(outDir)).digest('hex').slice(0, 16);
-  return join(root, 'node_modules', '.cache', 'meshfleet', `synth-${id}.json`);
+  return join(root, 'node_modules', '.cache', 'meshfleet', `synth-${id}.bin`);
 }
 
 interface CacheFile {
@@ -121,12 +122,13 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
   const file = cacheFileFor(outDir, root);
   try {
     if (!statSync(file).isFile()) return empty();
-    // The checksum is of the bytes: no text of megabytes is encoded again to check it.
+    // A checksum line, then the data in V8's serialization format: it reads and writes the
+    // megabytes of file texts about twice as fast as JSON (no UTF-8 to decode or encode).
     const bytes = readFileSync(file);
     const newline = bytes.indexOf(0x0a);
     const body = bytes.subarray(newline + 1);
     if (newline < 0 || bytes.toString('latin1', 0, newline) !== contentHash(body)) return empty();
-    const data = JSON.parse(body.toString('utf8')) as CacheFile;
+    const data = deserialize(body) as CacheFile;
     if (data.format !== FORMAT || data.out !== resolve(outDir) || !Array.isArray(data.clusters)) return empty();
     const clusters = new Map(data.clusters.map(([name, c]): [string, ClusterRender] => [name, {
       key: c.key,
@@ -175,7 +177,7 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  const body = Buffer.from(JSON.stringify(data));
+  const body = serialize(data);
   writeFileSync(tmp, Buffer.concat([Buffer.from(`${contentHash(body)}\n`), body]));
   renameSync(tmp, file);
   pruneCaches(dirname(file));
@@ -183,7 +185,8 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
 
 function pruneCaches(dir: string): void {
   try {
-    const caches = readdirSync(dir).filter((f) => /^synth-[0-9a-f]+\.json$/.test(f))
+    // `.json`: caches of meshfleet before cache format 5, pruned as the oldest.
+    const caches = readdirSync(dir).filter((f) => /^synth-[0-9a-f]+\.(bin|json)$/.test(f))
       .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
     for (const { path } of caches.slice(KEEP)) rmSync(path, { force: true });
