@@ -71,7 +71,8 @@ export const main = (): Promise<void> => runMain(async () => {
     const ms = Date.now() - started;
     console.log(`synth: ${fleet.clusters.length} clusters, ${objects} objects (${perCluster}), ${rendered.files.size} files → ${out}`);
     const renderedNow = fleet.clusters.length - rendered.reused.length;
-    console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms (${renderedNow} of ${fleet.clusters.length} clusters rendered, the rest unchanged since the last synth)`);
+    const rest = renderedNow < fleet.clusters.length ? ', the rest unchanged since the last synth' : '';
+    console.log(`       ${summary.written.length} written, ${summary.unchanged} unchanged, ${summary.removed.length} removed in ${ms} ms (${renderedNow} of ${fleet.clusters.length} clusters rendered${rest})`);
     const added = new Set(summary.added);
     for (const path of summary.written) console.log(`  ${added.has(path) ? '+' : '~'} ${path}`);
     for (const path of summary.removed) console.log(`  - ${path}`);

@@ -49,6 +49,7 @@ describe('synth CLI', { concurrency: true }, () => {
     const { first, before, second, after } = await synthesized;
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^synth: 2 clusters, \d+ objects \(frankfurt \d+, saopaulo \d+\), \d+ files → /);
+    assert.match(first.stdout, /\n {7}\d+ written, 0 unchanged, 0 removed in \d+ ms \(2 of 2 clusters rendered\)\n/, 'a first synth renders every cluster, and says nothing of a last one');
     assert.match(first.stdout, /\n {2}\+ FLEET\.md\n/, 'new files are marked +');
     assert.equal(second.status, 0);
     assert.match(second.stdout, /\n {7}0 written, \d+ unchanged, 0 removed in \d+ ms \(0 of 2 clusters rendered, the rest unchanged since the last synth\)\n$/);
