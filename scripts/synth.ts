@@ -9,7 +9,7 @@ import { parseCli, runMain } from './lib/cli.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
 import { codeFingerprint, knownFiles, loadRenderCache, saveRenderCache } from './lib/render-cache.ts';
 import { withSignalsHeld } from './lib/signals.ts';
-import { writeTree } from './lib/write-tree.ts';
+import { checkOutput, writeTree } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR] [--full] [--quiet]
 
@@ -50,6 +50,8 @@ export const main = (): Promise<void> => runMain(async () => {
   // Date.now, not performance.now: the `performance` global loads perf_hooks, a few ms of every start.
   const started = Date.now();
   const out = args.out ?? 'dist';
+  // An output the write would refuse (--out /, a file, read-only) fails before any work.
+  checkOutput(out);
   const salt = codeFingerprint();
   // With --full nothing of the last synth is used: every file parsed, every cluster rendered.
   const cache = args.full ? undefined : loadRenderCache(out, salt);

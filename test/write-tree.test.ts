@@ -7,8 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { GENERATED_MARK, listFiles, OWNED_TOP_LEVEL, writeTree } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, render, runSynth, tempDir } from './helpers.ts';
+import { checkOutput, GENERATED_MARK, listFiles, OWNED_TOP_LEVEL, writeTree } from '../scripts/lib/write-tree.ts';
+import { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, render, runSynth, tempDir, writeFixture } from './helpers.ts';
 
 const tree = (name: string): Map<string, string> => new Map([
   ['FLEET.md', `<!-- ${GENERATED_MARK} (${name}) -->\n`],
@@ -81,11 +81,14 @@ describe('write: what it may replace', () => {
       const foreign = readdirSync(dir).filter((n) => !OWNED_TOP_LEVEL.includes(n)).sort();
       return `refusing to replace ${dir}: it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which meshfleet did not write (choose an empty or generated --out directory)`;
     };
-    // `/` through synth (its exit code and message); `/usr` is refused by the same writeTree
-    // call, checked in this process rather than by a second synth process.
-    const r = spawnSync(process.execPath, [MESHFLEET_BIN, 'synth', '--config', DEFAULT_FLEET, '--out', '/'], { encoding: 'utf8', timeout: 60_000 });
+    // `/` through synth (its exit code and message), with a config that does not load: the output
+    // is refused before the config is read. `/usr` is refused by the same checks in this process:
+    // up front (checkOutput, as synth does) and by writeTree itself.
+    const broken = writeFixture('fleet.yaml', 'project: [unclosed\n');
+    const r = spawnSync(process.execPath, [MESHFLEET_BIN, 'synth', '--config', broken, '--out', '/'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr, `error: ${refusal('/')}\n`);
+    assert.throws(() => checkOutput('/usr'), { message: refusal('/usr') });
     assert.throws(() => writeTree('/usr', render(DEFAULT_FLEET).rendered.files), { message: refusal('/usr') });
   });
 

@@ -120,6 +120,21 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
   }
 }
 
+/**
+ * What `writeTree(outDir, …)` would refuse before writing anything, checked up front: a folder
+ * that holds what meshfleet did not write at its top level (`--out /`), one that is not a folder
+ * or not writable. synth calls it before loading the fleet, so such an output fails at once.
+ */
+export function checkOutput(outDir: string): void {
+  try {
+    const out = resolveOut(outDir);
+    if (existsSync(out)) refuseForeignTopLevel(out, outDir, new Map());
+    assertWritable(out, outDir);
+  } catch (err) {
+    throw asWriteError(err, outDir);
+  }
+}
+
 /** `outDir` made absolute; a symlink is followed, so the files go where it points. */
 function resolveOut(outDir: string): string {
   const out = resolve(outDir);
