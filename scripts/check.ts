@@ -13,7 +13,7 @@ import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
 import { checkInput } from './review/check-input.ts';
 import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecksOn, type Finding } from './review/checks.ts';
-import { firstCommit, fleetAt, GitRefError } from './review/git-ref.ts';
+import { firstCommit, fleetAt, GitRefError, type FleetAtRevision } from './review/git-ref.ts';
 import { ISTIO_STEPS, istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from './review/istio-steps.ts';
 
 const USAGE = `Usage: npm run check -- [--config FILE] [--dist DIR] [--base REF]
@@ -72,6 +72,18 @@ export const main = (): Promise<void> => runMain(async () => {
     return 1;
   }
 
+  // The base revision is found before any work, so a ref that names nothing fails at once.
+  let revision: FleetAtRevision | undefined;
+  if (args.base !== undefined) {
+    try {
+      revision = fleetAt(config, args.base, 'check');
+    } catch (err) {
+      if (!(err instanceof GitRefError)) throw err;
+      process.stderr.write(`--base ${args.base}: ${err.message}\n`);
+      return 2;
+    }
+  }
+
   // Flux paths are repository paths: dist inside the repository gives them, as in synth.
   const rel = dist ? relative(process.cwd(), resolve(dist)) : '';
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
@@ -84,9 +96,9 @@ export const main = (): Promise<void> => runMain(async () => {
   }
 
   let stepChecked = false;
-  if (args.base !== undefined) {
+  if (args.base !== undefined && revision) {
     try {
-      const base = await fleetAt(config, args.base, 'check').use((file) => loadFleet(file));
+      const base = await revision.use((file) => loadFleet(file));
       if (base) findings.push(...istioStepFindings(base, fleet));
       stepChecked = base !== undefined;
       // A merge reaches the first wave at once; the later waves run what their branches hold.
