@@ -66,9 +66,11 @@ export const main = (): Promise<void> => runMain(async () => {
   const config = args.config ?? DEFAULT_FLEET_FILE;
   try {
     const revision = fleetAt(config, base, 'diff');
-    const head = renderSide(() => loadFleetForCommand(config), 'the working tree');
-    const baseSide: Side = await revision.use((file, dir) => renderSide(() => loadFleet(file), base, dir, head))
-      ?? { files: new Map(), paths: [], fleet: undefined, documents: undefined };
+    // Both configs load before either renders: a config that does not load fails at once.
+    const headFleet = loadSide(() => loadFleetForCommand(config), 'the working tree');
+    const baseFleet = await revision.use((file, dir) => loadSide(() => loadFleet(file), base, dir));
+    const head = renderSide(headFleet, 'the working tree');
+    const baseSide: Side = baseFleet ? renderSide(baseFleet, base, head) : { files: new Map(), paths: [], fleet: undefined, documents: undefined };
     const known = objectsOfDocuments(baseSide.files, baseSide.documents, objectsOfDocuments(head.files, head.documents));
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, known);
     const rollout = [
@@ -100,15 +102,12 @@ interface Side {
 }
 
 /**
- * Loads and renders one side. Config problems are printed as the loader formats them; for REF,
- * the temporary checkout's path is shown as `REF:path`, the way git names a file in a revision.
- * `other`: the other side, whose render is taken when this side's fleet renders the same (a
- * change outside the config, or none).
+ * Loads one side's fleet. Config problems are printed as the loader formats them; for REF, the
+ * temporary checkout's path is shown as `REF:path`, the way git names a file in a revision.
  */
-function renderSide(load: () => Fleet, label: string, checkoutDir?: string, other?: Side): Side {
-  let fleet: Fleet;
+function loadSide(load: () => Fleet, label: string, checkoutDir?: string): Fleet {
   try {
-    fleet = load();
+    return load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) {
@@ -118,6 +117,13 @@ function renderSide(load: () => Fleet, label: string, checkoutDir?: string, othe
     process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the config of ${label}; nothing to compare.\n`);
     throw new Reported();
   }
+}
+
+/**
+ * Renders one side. `other`: the other side, whose render is taken when this side's fleet renders
+ * the same (a change outside the config, or none).
+ */
+function renderSide(fleet: Fleet, label: string, other?: Side): Side {
   if (other?.fleet && renderInput(other.fleet) === renderInput(fleet)) return { ...other, fleet };
   try {
     const { files, documents } = renderFleet(fleet, { documents: true });
