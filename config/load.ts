@@ -272,8 +272,10 @@ function unwrap(node: unknown): unknown {
   return current;
 }
 
+/** By file, position and message; code-unit order, so the list is the same in every locale. */
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return [...problems].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.col - b.col || cmp(a.message, b.message));
 }
 
 function displayPath(file: string): string {
