@@ -16,6 +16,7 @@ import { contentHash } from './content-hash.ts';
 import { renderKeys } from './render-key.ts';
 import { isPlainJson } from '../config/plain-json.ts';
 import { clusterDir, FLEET_OVERVIEW_FILE, FLUX_SYSTEM_DIR, KUSTOMIZATION_FILE, repoPath } from './paths.ts';
+import { byCodeUnits } from '../config/code-units.ts';
 
 export interface RenderOptions {
   /** Where dist lives in the git repository; Flux paths are built from it. @default 'dist' */
@@ -112,7 +113,7 @@ export function renderFleet(fleet: Fleet, options: RenderOptions = {}): Rendered
   // routing computed that an edit did not reach is taken from the last render (routing.ts KeptCosts).
   const kept = incremental ? { salt: incremental.salt, previous: incremental.previousRouting, next: emptyRoutingMemo() } : undefined;
   if (options.overview ?? true) files.set(FLEET_OVERVIEW_FILE, renderOverview(fleet, { kept }));
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), objects, clusters, reused, ...(kept ? { routing: kept.next } : {}), ...(documents ? { documents } : {}) };
+  return { files: new Map([...files].sort(([a], [b]) => byCodeUnits(a, b))), objects, clusters, reused, ...(kept ? { routing: kept.next } : {}), ...(documents ? { documents } : {}) };
 }
 
 /**

@@ -17,6 +17,7 @@ import { checkFleet, type PartialFleet } from './rules.ts';
 import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
 import { survivesJson } from './plain-json.ts';
 import { readYamlFile, type SourceMemos, type YamlSource } from './source.ts';
+import { byCodeUnits } from './code-units.ts';
 
 /** Default fleet file, relative to the repository root. */
 export const DEFAULT_FLEET_FILE = 'config/fleet.yaml';
@@ -272,10 +273,9 @@ function unwrap(node: unknown): unknown {
   return current;
 }
 
-/** By file, position and message; code-unit order, so the list is the same in every locale. */
+/** By file, position and message, in the same order in every locale. */
 function sortProblems(problems: Problem[]): Problem[] {
-  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  return [...problems].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.col - b.col || cmp(a.message, b.message));
+  return [...problems].sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.col - b.col || byCodeUnits(a.message, b.message));
 }
 
 function displayPath(file: string): string {

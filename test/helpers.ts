@@ -12,6 +12,7 @@ import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { listFiles } from '../scripts/lib/write-tree.ts';
 import { DEFAULT_FLEET, ROOT } from './commands.ts';
 import { tempDir } from './temp-dir.ts';
+import { byCodeUnits } from '../config/code-units.ts';
 
 export { DEFAULT_FLEET, EXAMPLES, MESHFLEET_BIN, ROOT, runCommand, runSynth, type CommandRun } from './commands.ts';
 
@@ -121,7 +122,7 @@ const kustomizeBuilds = new Map<string, Promise<string>>();
  */
 function treeDigest(dir: string): string | undefined {
   const hash = createHash('sha256');
-  for (const [rel, abs] of [...listFiles(dir)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [rel, abs] of [...listFiles(dir)].sort(([a], [b]) => byCodeUnits(a, b))) {
     const content = readFileSync(abs);
     if (basename(rel) === 'kustomization.yaml' && /(^|[\s'"])(\/|[a-z]+:\/\/)|\.\./m.test(content.toString('utf8'))) return undefined;
     hash.update(`${rel}\0${content.length}\0`).update(content);
@@ -177,5 +178,5 @@ export async function kustomizeBuildAll(dirs: readonly string[], { atOnce = 4, k
  * `nearestOtherRegion` (one pass, no sort) must agree with.
  */
 export function byDistanceFrom(from: string, candidates: Iterable<string>): string[] {
-  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(candidates)].sort((a, b) => regionDistanceKm(from, a) - regionDistanceKm(from, b) || byCodeUnits(a, b));
 }

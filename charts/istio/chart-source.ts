@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { HelmReleaseSpec } from '../../imports/helm.toolkit.fluxcd.io.ts';
 import { HelmRepository, OciRepository } from '../../imports/source.toolkit.fluxcd.io.ts';
 import { ISTIO_NAMESPACE } from './names.ts';
+import { byCodeUnits } from '../../config/code-units.ts';
 
 /** The Istio charts meshfleet installs. Upstream names; `istiod` lives at charts/istio-control/istio-discovery. */
 export type IstioChart = 'base' | 'istiod' | 'gateway';
@@ -40,8 +41,7 @@ export class IstioChartSource extends Construct {
     this.oci = props.charts.startsWith('oci://');
     if (this.oci) {
       const unique = new Map(props.use.map((u) => [sourceName(u.chart, u.version), u]));
-      // By name in code-unit order: locale-free, and no ICU collator to start on a cold synth.
-      for (const [name, { chart, version }] of [...unique].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [name, { chart, version }] of [...unique].sort(([a], [b]) => byCodeUnits(a, b))) {
         new OciRepository(this, name, {
           metadata: { name, namespace: this.namespace },
           spec: {

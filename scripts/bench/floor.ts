@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { listFiles } from '../lib/write-tree.ts';
+import { byCodeUnits } from '../../config/code-units.ts';
 
 /** A YAML file as its leading comment lines and its documents, or any other file as text. */
 export type FloorFile =
@@ -29,7 +30,7 @@ export const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' 
 export function floorInput(dir: string): FloorInput {
   const files: FloorFile[] = [];
   let objects = 0;
-  for (const [path, abs] of [...listFiles(dir)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [path, abs] of [...listFiles(dir)].sort(([a], [b]) => byCodeUnits(a, b))) {
     const text = readFileSync(abs, 'utf8');
     if (!path.endsWith('.yaml')) {
       files.push({ path, text });

@@ -9,6 +9,7 @@ import { CLUSTERS_DIR, FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
 import { diffLines, type LineHunk } from './line-diff.ts';
 import { clustersOf, layerRank, locate, parseRendered, type ParsedTexts, type RenderedObject } from './objects.ts';
 import { diffValues, type FieldChange } from './value-diff.ts';
+import { byCodeUnits } from '../../config/code-units.ts';
 
 export type Rendered = ReadonlyMap<string, string>;
 
@@ -193,7 +194,7 @@ export function groupChanges(diff: FleetDiff): ChangeGroup[] {
         differsIn: [...others].sort(),
       };
     })
-    .sort((a, b) => b.clusters.length - a.clusters.length || b.changes.length + b.layoutOnly.length - (a.changes.length + a.layoutOnly.length) || cmp(a.clusters[0]!.name, b.clusters[0]!.name));
+    .sort((a, b) => b.clusters.length - a.clusters.length || b.changes.length + b.layoutOnly.length - (a.changes.length + a.layoutOnly.length) || byCodeUnits(a.clusters[0]!.name, b.clusters[0]!.name));
 }
 
 const objectKey = (o: ObjectChange): string => `${o.layer}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
@@ -217,10 +218,8 @@ function change(kind: ObjectChange['change'], o: RenderedObject, fields: FieldCh
 }
 
 function compareChanges(a: ObjectChange, b: ObjectChange): number {
-  return layerRank(a.layer) - layerRank(b.layer) || cmp(a.layer, b.layer) || cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
+  return layerRank(a.layer) - layerRank(b.layer) || byCodeUnits(a.layer, b.layer) || byCodeUnits(a.kind, b.kind) || byCodeUnits(a.namespace ?? '', b.namespace ?? '') || byCodeUnits(a.name, b.name);
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Clusters with a file that differs between the sides (added and removed included). */
 function clustersTouched(base: Rendered, head: Rendered): Set<string> {
