@@ -12,7 +12,7 @@ import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
-import { objectsOfDocuments } from './review/objects.ts';
+import type { Documents } from './review/objects.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { fleetAt } from './review/git-ref.ts';
 import { istioStepFindings } from './review/istio-steps.ts';
@@ -71,8 +71,7 @@ export const main = (): Promise<void> => runMain(async () => {
     const baseFleet = await revision.use((file, dir) => loadSide(() => loadFleet(file), base, dir));
     const head = renderSide(headFleet, 'the working tree');
     const baseSide: Side = baseFleet ? renderSide(baseFleet, base, head) : { files: new Map(), paths: [], fleet: undefined, documents: undefined };
-    const known = objectsOfDocuments(baseSide.files, baseSide.documents, objectsOfDocuments(head.files, head.documents));
-    const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, known);
+    const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, { base: baseSide.documents, head: head.documents });
     const rollout = [
       ...rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster)),
       ...(baseSide.fleet ? istioStepFindings(baseSide.fleet, head.fleet!).map(stepNote) : []),
@@ -95,7 +94,7 @@ function stepNote(f: Finding): string {
 interface Side {
   readonly files: ReadonlyMap<string, string>;
   /** The JSON of each file's documents (`RenderedFleet.documents`): its objects without parsing it. */
-  readonly documents: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly documents: Documents | undefined;
   readonly paths: readonly RequestPath[];
   /** The side's fleet; none when the fleet file does not exist in the base revision. */
   readonly fleet: Fleet | undefined;

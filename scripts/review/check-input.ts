@@ -6,7 +6,7 @@ import type { Fleet } from '../../config/model.ts';
 import type { IstioChart } from '../../charts/istio/chart-keys.ts';
 import { chartOfSource } from '../../charts/istio/chart-source.ts';
 import type { Finding } from './findings.ts';
-import { isPlainObject, objectsOfDocuments, parseRendered, type RenderedObject } from './objects.ts';
+import { isPlainObject, parseRendered, type Documents, type RenderedObject } from './objects.ts';
 
 export interface CheckInput {
   readonly fleet: Fleet;
@@ -22,11 +22,11 @@ export interface CheckOptions {
   /** @default 'dist' */
   readonly distInRepo?: string;
   /** The JSON of each file's documents (`RenderedFleet.documents`), read instead of the YAML. @default - the YAML is parsed */
-  readonly documents?: ReadonlyMap<string, readonly string[]>;
+  readonly documents?: Documents;
 }
 
 export function checkInput(fleet: Fleet, files: ReadonlyMap<string, string>, options: CheckOptions = {}): CheckInput {
-  return { fleet, files, objects: parseRendered(files, objectsOfDocuments(files, options.documents)), distInRepo: options.distInRepo ?? 'dist' };
+  return { fleet, files, objects: parseRendered(files, new Map(), options.documents), distInRepo: options.distInRepo ?? 'dist' };
 }
 
 /** A fleet check: pure, one concern. */

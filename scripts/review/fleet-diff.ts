@@ -7,7 +7,7 @@
 import type { RequestPath } from '../../clusters/routing.ts';
 import { CLUSTERS_DIR, FLEET_OVERVIEW_FILE } from '../../clusters/paths.ts';
 import { diffLines, type LineHunk } from './line-diff.ts';
-import { clustersOf, layerRank, locate, parseRendered, type ParsedTexts, type RenderedObject } from './objects.ts';
+import { clustersOf, layerRank, locate, parseRendered, type Documents, type ParsedTexts, type RenderedObject } from './objects.ts';
 import { diffValues, type FieldChange } from './value-diff.ts';
 import { byCodeUnits } from '../../config/code-units.ts';
 
@@ -74,16 +74,16 @@ export const isChanged = (c: ClusterDiff): boolean => c.changes.length > 0 || c.
 export const hasChanges = (d: FleetDiff): boolean => d.overview.length > 0 || d.clusters.some(isChanged);
 
 /**
- * What changed from `base` to `head`, cluster by cluster and object by object. `known`: objects
- * of texts already known (`objectsOfDocuments`), not parsed again.
+ * What changed from `base` to `head`, cluster by cluster and object by object. `documents`: each
+ * side's documents as JSON (`RenderedFleet.documents`), read instead of parsing their YAML.
  */
-export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}, known: ParsedTexts = new Map()): FleetDiff {
+export function diffRendered(base: Rendered, head: Rendered, paths: PathsOfBoth = {}, documents: { base?: Documents; head?: Documents } = {}): FleetDiff {
   // A cluster whose files are the same on both sides has no change: its files are not parsed.
   // In the others, one parse per distinct text: a file the change left alone is parsed once.
   const touched = clustersTouched(base, head);
-  const parsed: ParsedTexts = new Map(known);
-  const baseObjects = group(parseRendered(filesOf(base, touched), parsed));
-  const headObjects = group(parseRendered(filesOf(head, touched), parsed));
+  const parsed: ParsedTexts = new Map();
+  const baseObjects = group(parseRendered(filesOf(base, touched), parsed, documents.base));
+  const headObjects = group(parseRendered(filesOf(head, touched), parsed, documents.head));
   const baseClusters = new Set(clustersOf(base));
   const headClusters = new Set(clustersOf(head));
   const clusters = [...new Set([...baseClusters, ...headClusters])].sort().map((cluster): ClusterDiff => {

@@ -43,22 +43,29 @@ export type ParsedTexts = Map<string, readonly ParsedObject[]>;
 /**
  * Every Kubernetes object of every cluster, in file order. `parsed` keeps each text's objects
  * across calls: a diff passes one to both sides, so a file whose text did not change (most of
- * them, at fleet scale) is parsed once and both sides share its objects, read-only.
+ * them, at fleet scale) is parsed once and both sides share its objects, read-only. `documents`:
+ * the JSON of each file's documents, as the render that wrote the YAML made them
+ * (`RenderedFleet.documents`), read instead of parsing the YAML of a file it has: the same
+ * objects, in a fraction of the time.
  */
-export function parseRendered(files: ReadonlyMap<string, string>, parsed: ParsedTexts = new Map()): RenderedObject[] {
+export function parseRendered(files: ReadonlyMap<string, string>, parsed: ParsedTexts = new Map(), documents?: Documents): RenderedObject[] {
   const out: RenderedObject[] = [];
   for (const [file, content] of files) {
     if (!holdsObjects(file)) continue;
     const { cluster, layer } = locate(file)!;
     let objects = parsed.get(content);
     if (!objects) {
-      objects = parseObjects(file, content);
+      const jsons = documents?.get(file);
+      objects = jsons ? jsons.map((json) => objectOf(JSON.parse(json) as Record<string, unknown>)) : parseObjects(file, content);
       parsed.set(content, objects);
     }
     for (const o of objects) out.push({ cluster, layer, file, ...o });
   }
   return out;
 }
+
+/** The JSON of each file's documents, by path (`RenderedFleet.documents`). */
+export type Documents = ReadonlyMap<string, readonly string[]>;
 
 function parseObjects(file: string, content: string): ParsedObject[] {
   const out: ParsedObject[] = [];
@@ -69,19 +76,6 @@ function parseObjects(file: string, content: string): ParsedObject[] {
     out.push(objectOf(body));
   }
   return out;
-}
-
-/**
- * The objects of `files` known without parsing their YAML, by text (a `ParsedTexts` to start
- * `parseRendered` from): from the JSON of each file's documents, as the render that wrote the
- * YAML made them (`RenderedFleet.documents`). The same objects, in a fraction of the time.
- */
-export function objectsOfDocuments(files: ReadonlyMap<string, string>, documents: ReadonlyMap<string, readonly string[]> | undefined, into: ParsedTexts = new Map()): ParsedTexts {
-  for (const [file, jsons] of documents ?? []) {
-    const content = files.get(file);
-    if (content !== undefined && !into.has(content)) into.set(content, jsons.map((json) => objectOf(JSON.parse(json) as Record<string, unknown>)));
-  }
-  return into;
 }
 
 /** An object and the fields that identify it. */
