@@ -4,12 +4,12 @@
  */
 import { relative, resolve } from 'node:path';
 import { DEFAULT_FLEET_FILE } from '../config/load.ts';
-import { renderFleet } from '../clusters/render.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
-import { codeFingerprint, knownFiles, loadRenderCache, saveRenderCache } from './lib/render-cache.ts';
+import { codeFingerprint } from './lib/render-cache.ts';
 import { withSignalsHeld } from './lib/signals.ts';
-import { checkOutput, writeTree } from './lib/write-tree.ts';
+import { synthesize } from './lib/synthesize.ts';
+import { checkOutput } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR] [--full] [--quiet]
 
@@ -52,21 +52,20 @@ export const main = (): Promise<void> => runMain(async () => {
   const out = args.out ?? 'dist';
   // An output the write would refuse (--out /, a file, read-only) fails before any work.
   checkOutput(out);
-  const salt = codeFingerprint();
-  // With --full nothing of the last synth is used: every file parsed, every cluster rendered.
-  const cache = args.full ? undefined : loadRenderCache(out, salt);
-  const memos = cache?.memos ?? new Map();
-  const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE, { memos });
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
-  const rendered = renderFleet(fleet, { distInRepo, incremental: { salt, previous: cache?.clusters, previousRouting: cache?.routing } });
-  // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
-  // the last file, so the output is never left half old, half new.
-  // Files the last synth left and nobody touched since (same stamp) are not read again to compare.
-  const known = cache ? knownFiles(cache) : undefined;
-  const summary = await withSignalsHeld(() => writeTree(out, rendered.files, { known }), (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`);
-  saveRenderCache(out, { clusters: rendered.clusters, memos, routing: rendered.routing!, stamps: summary.stamps }, salt);
+  const { fleet, rendered, summary } = await synthesize({
+    config: args.config ?? DEFAULT_FLEET_FILE,
+    out,
+    load: loadFleetForCommand,
+    distInRepo,
+    // With --full nothing of the last synth is used: every file parsed, every cluster rendered.
+    cache: { salt: codeFingerprint(), read: !args.full },
+    // Ctrl-C while rendering stops at once (nothing is written yet); during the write it waits for
+    // the last file, so the output is never left half old, half new.
+    write: (write) => withSignalsHeld(write, (finished) => `synth: interrupted${finished ? `; ${out} was written in full first` : ''}`),
+  });
   if (!args.quiet) {
     const objects = [...rendered.objects.values()].reduce((a, b) => a + b, 0);
     const perCluster = [...rendered.objects].map(([c, n]) => `${c} ${n}`).join(', ');

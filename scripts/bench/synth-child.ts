@@ -1,12 +1,12 @@
 /**
  * One synth measurement, run in a fresh process by `npm run bench` (bundled, see children.ts):
  *   node synth-child.mjs CONFIG OUT [--no-overview] [--incremental CACHE_ROOT]
- * does what `meshfleet synth --config CONFIG --out OUT` does (load → render → write, the same
- * functions), timing each phase, and prints one JSON line (a `ChildReport`) on stdout.
+ * runs what `meshfleet synth --config CONFIG --out OUT` runs (`synthesize`: load → render →
+ * write), timing each phase, and prints one JSON line (a `ChildReport`) on stdout.
  * `--no-overview` leaves FLEET.md out (RenderOptions.overview), to measure the clusters alone;
- * `--incremental` renders only clusters whose inputs changed since the last run with the same
- * CACHE_ROOT, and parses the config from its last parse where it can (the cache synth keeps,
- * read before loading, as synth does), and saves the cache for the next.
+ * `--incremental` uses and keeps the synth cache under CACHE_ROOT, as synth does: only clusters
+ * whose inputs changed since the last run are rendered, the config is parsed from its last parse
+ * where it can. Without it nothing is cached: every file parsed, every cluster rendered.
  */
 import { parseArgs } from 'node:util';
 import { childReport } from './usage.ts';
@@ -25,23 +25,19 @@ const SALT = 'bench';
 async function main(): Promise<void> {
   const started = performance.now();
   // Imported here, not at the top, so that import time is measured on its own.
-  const [{ loadFleet }, { renderFleet }, { writeTree }, cache] = await Promise.all([
-    import('../../config/load.ts'),
-    import('../../clusters/render.ts'),
-    import('../lib/write-tree.ts'),
-    import('../lib/render-cache.ts'),
-  ]);
+  const [{ loadFleet }, { synthesize }] = await Promise.all([import('../../config/load.ts'), import('../lib/synthesize.ts')]);
   const imported = performance.now();
-  const cacheRoot = flags.incremental;
-  const last = cacheRoot ? cache.loadRenderCache(out, SALT, cacheRoot) : undefined;
-  const fleet = loadFleet(config, { memos: last?.memos });
-  const loaded = performance.now();
-  const incremental = last ? { salt: SALT, previous: last.clusters, previousRouting: last.routing } : undefined;
-  const rendered = renderFleet(fleet, { distInRepo: 'dist', overview: !flags['no-overview'], incremental });
-  const renderedAt = performance.now();
-  const summary = writeTree(out, rendered.files, { known: last ? cache.knownFiles(last) : undefined });
-  if (cacheRoot) cache.saveRenderCache(out, { clusters: rendered.clusters, memos: last!.memos, routing: rendered.routing!, stamps: summary.stamps }, SALT, cacheRoot);
-  const written = performance.now();
+  const ended = new Map<string, number>();
+  const { rendered, summary } = await synthesize({
+    config,
+    out,
+    load: loadFleet,
+    distInRepo: 'dist',
+    overview: !flags['no-overview'],
+    cache: flags.incremental ? { salt: SALT, root: flags.incremental } : undefined,
+    phaseDone: (phase) => ended.set(phase, performance.now()),
+  });
+  const [loaded, renderedAt, written] = ['load', 'render', 'write'].map((phase) => ended.get(phase)!);
 
   process.stdout.write(`${JSON.stringify(childReport({
     startMs: started,
