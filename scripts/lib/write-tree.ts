@@ -97,8 +97,7 @@ export function sideFiles(out: string): { lock: string; staging: (pid: number) =
 export function writeTree(outDir: string, files: ReadonlyMap<string, string>, options: WriteTreeOptions = {}): WriteSummary {
   try {
     const out = resolveOut(outDir);
-    if (existsSync(out)) refuseForeignTopLevel(out, outDir, files);
-    assertWritable(out, outDir);
+    refuseUnwritable(out, outDir, files);
     mkdirSync(dirname(out), { recursive: true });
     const side = sideFiles(out);
     let release: () => void;
@@ -127,12 +126,16 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
  */
 export function checkOutput(outDir: string): void {
   try {
-    const out = resolveOut(outDir);
-    if (existsSync(out)) refuseForeignTopLevel(out, outDir, new Map());
-    assertWritable(out, outDir);
+    refuseUnwritable(resolveOut(outDir), outDir, new Map());
   } catch (err) {
     throw asWriteError(err, outDir);
   }
+}
+
+/** Refuses an output holding what meshfleet did not write at its top level, or not writable. */
+function refuseUnwritable(out: string, outDir: string, files: ReadonlyMap<string, string>): void {
+  if (existsSync(out)) refuseForeignTopLevel(out, outDir, files);
+  assertWritable(out, outDir);
 }
 
 /** `outDir` made absolute; a symlink is followed, so the files go where it points. */
