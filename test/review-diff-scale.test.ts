@@ -6,8 +6,9 @@
  *
  * Rendering 500 clusters twice with cdk8s takes about 40 s on the 2-core CI machine, so the
  * per-cluster files are the two clusters of the default fleet, rendered for real before and after
- * the change, copied under 500 names (the diff reads files, nothing else). FLEET.md and the
- * request paths are rendered for real from a 500-cluster fleet model across 39 regions.
+ * the change, copied under 500 names (the diff reads files and, as `diff` gives it, each file's
+ * documents as JSON from the render, nothing else). FLEET.md and the request paths are rendered
+ * for real from a 500-cluster fleet model across 39 regions.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import type { Cluster, Fleet, PlacedWorkload } from '../config/model.ts';
 import { REGIONS } from '../scripts/bench/synthetic-fleet.ts';
 import { diffRendered, groupChanges } from '../scripts/review/fleet-diff.ts';
 import { formatMarkdown, formatText } from '../scripts/review/format-diff.ts';
+import type { Documents } from '../scripts/review/objects.ts';
 import { DEFAULT_FLEET, render } from './helpers.ts';
 
 const SIZE = 500;
@@ -43,20 +45,24 @@ function bigFleet(fleet: Fleet): Fleet {
   return { ...fleet, clusters, apps };
 }
 
-/** Every rendered file of `from` copied to each cluster of `names` that `pick` assigns it, names replaced. */
-function copies(files: ReadonlyMap<string, string>, pick: (i: number) => string): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * Every rendered file of `files` (texts, or documents' JSON) copied to each cluster that `pick`
+ * assigns it, the cluster's name replaced.
+ */
+function copies<T extends string | readonly string[]>(files: ReadonlyMap<string, T>, pick: (i: number) => string): Map<string, T> {
+  const out = new Map<string, T>();
   for (let i = 0; i < SIZE; i++) {
     const source = pick(i);
+    const renamed = (text: string) => text.replaceAll(source, name(i));
     for (const [path, content] of files) {
-      if (path.startsWith(`clusters/${source}/`)) out.set(path.replace(`clusters/${source}/`, `clusters/${name(i)}/`), content.replaceAll(source, name(i)));
+      if (path.startsWith(`clusters/${source}/`)) out.set(path.replace(`clusters/${source}/`, `clusters/${name(i)}/`), (typeof content === 'string' ? renamed(content) : content.map(renamed)) as T);
     }
   }
   return out;
 }
 
 describe('the PR comment at 500 clusters', () => {
-  const { fleet, rendered } = render(DEFAULT_FLEET);
+  const { fleet } = render(DEFAULT_FLEET);
   // The one revision's release changed in place: check --base refuses that across minors, but it renders.
   const upgraded: Fleet = { ...fleet, mesh: { ...fleet.mesh, istio: { ...fleet.mesh.istio, version: '1.31.0', revisions: [{ name: '1-30-3', version: '1.31.0' }] } } };
   const pick = (i: number) => (i % 2 === 0 ? 'frankfurt' : 'saopaulo');
@@ -67,17 +73,23 @@ describe('the PR comment at 500 clusters', () => {
     const big = bigFleet(upgraded);
     return { ...big, apps: big.apps.map((a) => ({ ...a, placements: a.placements.map((p) => (p.cluster === ONE && p.workload.name === 'reviews-v3' ? { ...p, replicas: 3 } : p)) })) };
   })();
-  const base = copies(rendered.files, pick).set(FLEET_OVERVIEW_FILE, renderOverview(baseModel));
-  const head = copies(renderFleet(upgraded).files, pick).set(FLEET_OVERVIEW_FILE, renderOverview(headModel));
+  // The documents' JSON beside the YAML, as `diff` renders both sides: parsing 1,000 clusters' YAML
+  // is what the command never does.
+  const [baseRender, headRender] = [fleet, upgraded].map((f) => renderFleet(f, { documents: true }));
+  const base = copies(baseRender!.files, pick).set(FLEET_OVERVIEW_FILE, renderOverview(baseModel));
+  const head = copies(headRender!.files, pick).set(FLEET_OVERVIEW_FILE, renderOverview(headModel));
+  const documents: { base: Documents; head: Map<string, readonly string[]> } = { base: copies(baseRender!.documents!, pick), head: copies(headRender!.documents!, pick) };
   const deployment = `clusters/${ONE}/apps/bookinfo-workloads.yaml`;
-  assert.ok(head.has(deployment), `${deployment} is rendered`);
+  assert.ok(head.has(deployment) && documents.head.has(deployment), `${deployment} is rendered`);
+  // The edited file has no documents: its YAML is parsed, as for a file a render did not give.
+  documents.head.delete(deployment);
   head.set(deployment, parseAllDocuments(head.get(deployment)!).map((d) => {
     const o = d.toJS();
     if (o.kind === 'Deployment' && o.metadata.name === 'reviews-v3') o.spec.replicas = 3;
     return stringify(o);
   }).join('---\n'));
 
-  const diff = diffRendered(base, head, { base: requestPaths(baseModel), head: requestPaths(headModel) });
+  const diff = diffRendered(base, head, { base: requestPaths(baseModel), head: requestPaths(headModel) }, documents);
   const md = formatMarkdown(diff, { base: 'origin/main', head: 'pull request', config: 'config/fleet.yaml' }, { reportUrl: 'https://github.com/example/meshfleet/actions/runs/1/artifacts/2' });
 
   test('every cluster changes; the Istio change common to all is one group of 500, the primaries\' part one of 250, the replica change a group of its own', () => {
