@@ -12,21 +12,24 @@ const SOURCE_DIRS = ['scripts', 'charts', 'clusters', 'config', 'imports'];
 /** Besides the sources: the lockfile (the bundled packages) and how the bundle is built. */
 const SOURCE_FILES = ['package-lock.json', 'bin/bundle.mjs', 'bin/bundle-path.cjs'];
 
-/** The sources' paths relative to ROOT, sorted. */
-function sources() {
-  const files = [...SOURCE_FILES];
-  for (const dir of SOURCE_DIRS) {
+/** The CLI's sources: which folders, which files in them, which files besides. */
+const CLI_SOURCES = { dirs: SOURCE_DIRS, pattern: /\.(ts|json)$/, files: SOURCE_FILES };
+
+/** The paths relative to ROOT of `files` and of the files in `dirs` whose names match `pattern`, sorted. */
+function sources({ dirs, pattern, files: besides }) {
+  const files = [...besides];
+  for (const dir of dirs) {
     for (const e of readdirSync(`${ROOT}/${dir}`, { withFileTypes: true, recursive: true })) {
-      if (e.isFile() && /\.(ts|json)$/.test(e.name)) files.push(`${e.parentPath.slice(ROOT.length + 1)}/${e.name}`);
+      if (e.isFile() && pattern.test(e.name)) files.push(`${e.parentPath.slice(ROOT.length + 1)}/${e.name}`);
     }
   }
   return files.sort();
 }
 
-/** A key of the sources as they are now: path, size and mtime of each. */
-function sourceKey() {
+/** A key of the sources (default: the CLI's) as they are now: path, size and mtime of each. */
+function sourceKey(of = CLI_SOURCES) {
   const hash = createHash('sha256');
-  for (const file of sources()) {
+  for (const file of sources(of)) {
     const s = statSync(`${ROOT}/${file}`, { throwIfNoEntry: false });
     hash.update(`${file}\0${s?.size ?? -1}\0${s?.mtimeMs ?? -1}\0`);
   }
@@ -41,4 +44,4 @@ function currentBundle() {
   return { key, dir, entry, built: existsSync(entry) };
 }
 
-module.exports = { ROOT, OUT, currentBundle };
+module.exports = { ROOT, OUT, CLI_SOURCES, currentBundle, sourceKey };

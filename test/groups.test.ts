@@ -1,11 +1,14 @@
 /**
  * `npm test` runs the groups of test/groups/, one process each, not the test files one by one:
- * a test file in no group would never run in CI, one in two groups would run twice.
+ * a test file in no group would never run in CI, one in two groups would run twice. It runs them
+ * from bundles (test/run.mjs), in which each module keeps its own `import.meta.url`.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { groupBundles } from './run.mjs';
 import { ROOT } from './helpers.ts';
 
 const GROUPS = join(ROOT, 'test/groups');
@@ -23,8 +26,13 @@ describe('test groups', () => {
     assert.deepEqual([...groupsOf.keys()].filter((f) => !files.includes(f)), []);
   });
 
-  test('npm test runs the groups', () => {
+  test('npm test runs a bundle of each group, whose modules find their files next to themselves', async () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.match(scripts.test!, / test\/groups\/\*\.ts$/);
+    assert.equal(scripts.test, 'node test/run.mjs');
+    const groups = readdirSync(GROUPS).filter((f) => f.endsWith('.ts')).sort();
+    const bundles = await groupBundles();
+    assert.deepEqual(bundles.map((b) => b.split('/').pop()), groups.map((g) => g.replace(/\.ts$/, '.mjs')));
+    // Run from its bundle (npm test) or from its source, this file's URL is its own.
+    assert.equal(fileURLToPath(new URL('.', import.meta.url)), join(ROOT, 'test/'));
   });
 });
