@@ -13,6 +13,7 @@ import { LAYERS, resolveDependencies, type LayerId } from './layers.ts';
 import { renderOverview } from './overview.ts';
 import { emptyRoutingMemo, type RoutingMemo } from './routing.ts';
 import { contentHash } from './content-hash.ts';
+import { SERIALIZED_TEXTS } from './serialized-texts.ts';
 import { renderKeys } from './render-key.ts';
 import { isPlainJson } from '../config/plain-json.ts';
 import { clusterDir, FLEET_OVERVIEW_FILE, FLUX_SYSTEM_DIR, KUSTOMIZATION_FILE, repoPath } from './paths.ts';
@@ -279,11 +280,10 @@ function synthesizeCharts(app: App): Map<Chart, unknown[]> {
  * The cache key is the document's JSON. Two documents with the same JSON get the same bytes from
  * `yaml` as long as both are plain JSON trees; anything JSON would blur (undefined, -0, NaN,
  * ±Infinity, a class instance or `toJSON`, a bigint, an object used twice, which `yaml` writes as
- * an alias) makes a document bypass the cache.
+ * an alias) makes a document bypass the cache. The texts are the process's (SERIALIZED_TEXTS):
+ * a second render in the same process (`diff`'s head after its base) serializes only what changed.
  */
 class YamlCache {
-  private readonly texts = new Map<string, string>();
-  private readonly kustomizations = new Map<string, string>();
   /** Each plain-JSON document's JSON, made once for `digest` and `stringify` alike. */
   private readonly jsons = new WeakMap<object, string>();
   /** A document's hash by its JSON (documents repeat from cluster to cluster), and by document. */
@@ -353,25 +353,13 @@ class YamlCache {
     return json;
   }
 
-  /** `kustomization(resources)`, once per distinct list. */
+  /** `kustomization(resources)`, once per distinct list (keyed apart: no JSON starts with `kustomization:`). */
   kustomization(resources: readonly string[]): string {
-    const key = JSON.stringify(resources);
-    let text = this.kustomizations.get(key);
-    if (text === undefined) {
-      text = kustomization(resources);
-      this.kustomizations.set(key, text);
-    }
-    return text;
+    return SERIALIZED_TEXTS.get(`kustomization:${JSON.stringify(resources)}`, () => kustomization(resources));
   }
 
   private one(doc: unknown): string {
     const key = this.json(doc);
-    if (key === undefined) return Yaml.stringify(doc);
-    let text = this.texts.get(key);
-    if (text === undefined) {
-      text = Yaml.stringify(doc);
-      this.texts.set(key, text);
-    }
-    return text;
+    return key === undefined ? Yaml.stringify(doc) : SERIALIZED_TEXTS.get(key, () => Yaml.stringify(doc));
   }
 }

@@ -18,4 +18,5 @@ import '../object-scope.test.ts';
 import '../render-cache.test.ts';
 import '../render-fast-path.test.ts';
 import '../render-input.test.ts';
+import '../serialized-texts.test.ts';
 import '../source-memo.test.ts';
