@@ -4,19 +4,17 @@
  * DESIGN.md § CLI contract). Exit codes follow `git diff --exit-code`: 0 no change, 1 changes, 2 error.
  */
 import { relative, resolve, sep } from 'node:path';
-import { requestPaths, type RequestPath } from '../clusters/routing.ts';
-import { renderFleet, renderInput } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
-import type { Documents } from './review/objects.ts';
 import { formatMarkdown, formatText } from './review/format-diff.ts';
 import { fleetAt } from './review/git-ref.ts';
 import { istioStepFindings } from './review/istio-steps.ts';
 import type { Finding } from './review/findings.ts';
+import { renderSides } from './review/render-sides.ts';
 import { rolloutNote } from './review/rollout-note.ts';
 
 const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
@@ -69,8 +67,7 @@ export const main = (): Promise<void> => runMain(async () => {
     // Both configs load before either renders: a config that does not load fails at once.
     const headFleet = loadSide(() => loadFleetForCommand(config), 'the working tree');
     const baseFleet = await revision.use((file, dir) => loadSide(() => loadFleet(file), base, dir));
-    const head = renderSide(headFleet, 'the working tree');
-    const baseSide: Side = baseFleet ? renderSide(baseFleet, base, head) : { files: new Map(), paths: [], fleet: undefined, documents: undefined };
+    const { head, base: baseSide } = renderSides(headFleet, baseFleet, { head: 'the working tree', base });
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, { base: baseSide.documents, head: head.documents });
     const rollout = [
       ...rolloutNote(baseSide.fleet, head.fleet!, diff.clusters.filter(isChanged).map((c) => c.cluster)),
@@ -90,16 +87,6 @@ function stepNote(f: Finding): string {
   return `${f.severity === 'error' ? 'Error: unsafe Istio upgrade step' : 'Warning: Istio upgrade step'}, ${f.where}: ${f.message} (fix: ${f.fix}).`;
 }
 
-/** One side of the comparison: its rendered files and its request paths (for the summary). */
-interface Side {
-  readonly files: ReadonlyMap<string, string>;
-  /** The JSON of each file's documents (`RenderedFleet.documents`): its objects without parsing it. */
-  readonly documents: Documents | undefined;
-  readonly paths: readonly RequestPath[];
-  /** The side's fleet; none when the fleet file does not exist in the base revision. */
-  readonly fleet: Fleet | undefined;
-}
-
 /**
  * Loads one side's fleet. Config problems are printed as the loader formats them; for REF, the
  * temporary checkout's path is shown as `REF:path`, the way git names a file in a revision.
@@ -115,19 +102,5 @@ function loadSide(load: () => Fleet, label: string, checkoutDir?: string): Fleet
     }
     process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the config of ${label}; nothing to compare.\n`);
     throw new Reported();
-  }
-}
-
-/**
- * Renders one side. `other`: the other side, whose render is taken when this side's fleet renders
- * the same (a change outside the config, or none).
- */
-function renderSide(fleet: Fleet, label: string, other?: Side): Side {
-  if (other?.fleet && renderInput(other.fleet) === renderInput(fleet)) return { ...other, fleet };
-  try {
-    const { files, documents } = renderFleet(fleet, { documents: true });
-    return { files, documents, paths: requestPaths(fleet), fleet };
-  } catch (err) {
-    throw new Error(`cannot render the fleet of ${label}: ${(err as Error).message}`);
   }
 }

@@ -14,6 +14,7 @@ import { diffRendered, hasChanges } from '../scripts/review/fleet-diff.ts';
 import { COMMENT_MARKER, formatMarkdown, formatText } from '../scripts/review/format-diff.ts';
 import { diffLines } from '../scripts/review/line-diff.ts';
 import { parseRendered, type ParsedTexts } from '../scripts/review/objects.ts';
+import { renderSides } from '../scripts/review/render-sides.ts';
 import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
 import { DEFAULT_FLEET, ROOT, render, tempDir } from './helpers.ts';
 
@@ -253,5 +254,35 @@ describe('diffRendered: a known change gives a known report', () => {
     assert.ok(small.length <= 1200);
     assert.match(small, /\n_Cut to fit a comment: the FLEET\.md diff left out; run `npm run diff -- --base base` for the full report\._\n/);
     assert.match(formatMarkdown(diffRendered(base, knownChange()), LABELS, { maxChars: 1200, reportUrl: 'https://example.com/r' }), /; the full report: https:\/\/example\.com\/r\._\n/);
+  });
+});
+
+describe('the two renders of diff (scripts/review/render-sides.ts)', () => {
+  const fleet = loadFleet(THREE_REGIONS);
+  const full = (f: typeof fleet) => renderFleet(f, { documents: true });
+
+  test("REF's render takes every cluster the change does not reach from the working tree's, with the bytes and documents of full renders", () => {
+    // REF: saopaulo's workloads at 5 replicas; the working tree: as the file says.
+    const base = { ...fleet, apps: fleet.apps.map((a) => ({ ...a, placements: a.placements.map((p) => (p.cluster === 'saopaulo' ? { ...p, replicas: 5, autoscaling: undefined } : p)) })) };
+    const sides = renderSides(fleet, base, { head: 'head', base: 'base' });
+    assert.deepEqual(sides.base.reused, ['frankfurt', 'virginia']);
+    assert.deepEqual(sides.head.reused, []);
+    const [head, baseFull] = [full(fleet), full(base)];
+    assert.deepEqual([...sides.head.files], [...head.files]);
+    assert.deepEqual([...sides.base.files], [...baseFull.files]);
+    // Documents for what was rendered: saopaulo's files on REF's side, every file on the working tree's.
+    assert.deepEqual([...sides.head.documents!], [...head.documents!]);
+    assert.deepEqual([...sides.base.documents!], [...baseFull.documents!].filter(([path]) => path.startsWith('clusters/saopaulo/')));
+    assert.deepEqual(sides.base.paths, requestPaths(base));
+    const diff = diffRendered(sides.base.files, sides.head.files, { base: sides.base.paths, head: sides.head.paths }, { base: sides.base.documents, head: sides.head.documents });
+    assert.equal(formatText(diff, LABELS), formatText(diffRendered(baseFull.files, head.files, { base: requestPaths(base), head: requestPaths(fleet) }), LABELS));
+  });
+
+  test('a REF whose fleet renders the same takes the whole render; a REF without the fleet file has nothing', () => {
+    const same = renderSides(fleet, { ...fleet, file: '/elsewhere/fleet.yaml' }, { head: 'head', base: 'base' });
+    assert.equal(same.base.files, same.head.files);
+    assert.deepEqual(same.base.reused, ['frankfurt', 'saopaulo', 'virginia']);
+    const none = renderSides(fleet, undefined, { head: 'head', base: 'base' });
+    assert.deepEqual([none.base.files.size, none.base.fleet], [0, undefined]);
   });
 });
