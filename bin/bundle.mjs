@@ -72,17 +72,20 @@ export async function ensureBundle({ force = false } = {}) {
     rmSync(tmp, { recursive: true, force: true });
     if (!existsSync(entry)) throw err;
   }
-  prune(dir);
+  pruneBuilds('cli-', dir, KEEP);
   return entry;
 }
 
-/** Keeps the newest few bundles: a command still running from an older one keeps its files. */
-function prune(current) {
+/**
+ * Keeps the newest `keep` build folders named `prefix`<key> in OUT, `current` among them: a
+ * process still running from an older one keeps its files.
+ */
+export function pruneBuilds(prefix, current, keep) {
   const old = readdirSync(OUT, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('cli-') && join(OUT, e.name) !== current && !e.name.includes('.tmp-'))
+    .filter((e) => e.isDirectory() && e.name.startsWith(prefix) && join(OUT, e.name) !== current && !e.name.includes('.tmp-'))
     .map((e) => ({ path: join(OUT, e.name), mtime: statSync(join(OUT, e.name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
-  for (const { path } of old.slice(KEEP - 1)) rmSync(path, { recursive: true, force: true });
+  for (const { path } of old.slice(keep - 1)) rmSync(path, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -6,15 +6,16 @@
 // Usage: node test/run.mjs [node --test options, e.g. --test-name-pattern=REGEX]
 // One file alone, without bundling: node --import tsx --test test/FILE.test.ts
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_SOURCES, OUT, ROOT, sourceKey } from '../bin/bundle-path.cjs';
-import { NODE_BUNDLE_OPTIONS } from '../bin/bundle.mjs';
+import { NODE_BUNDLE_OPTIONS, pruneBuilds } from '../bin/bundle.mjs';
 
 const GROUPS = join(ROOT, 'test/groups');
 /** What the bundles are made of: the CLI's sources, the tests and their helpers, and this file. */
 const TEST_SOURCES = { dirs: [...CLI_SOURCES.dirs, 'test'], pattern: /\.(ts|mts|mjs|cjs|json)$/, files: [...CLI_SOURCES.files] };
+/** Bundle folders kept: this run's and the one before (a run still going from it). */
 const KEEP = 2;
 
 /**
@@ -68,18 +69,9 @@ export async function groupBundles() {
     rmSync(tmp, { recursive: true, force: true });
     if (!bundles.every((b) => existsSync(b))) throw err;
   }
-  prune(dir);
+  pruneBuilds('tests-', dir, KEEP);
   process.stderr.write(`test: bundled ${groups.length} groups in ${Date.now() - started} ms\n`);
   return bundles;
-}
-
-/** Keeps the newest few bundle folders: a run still going from an older one keeps its files. */
-function prune(current) {
-  const old = readdirSync(OUT, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('tests-') && join(OUT, e.name) !== current && !e.name.includes('.tmp-'))
-    .map((e) => ({ path: join(OUT, e.name), mtime: statSync(join(OUT, e.name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const { path } of old.slice(KEEP - 1)) rmSync(path, { recursive: true, force: true });
 }
 
 /** Runs node's test runner on the group bundles, with `options` (node --test options). */
@@ -88,10 +80,17 @@ async function run(options) {
   const reporter = options.some((o) => o.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
   const bundles = await groupBundles();
   const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=9', ...reporter, ...options, ...bundles], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  // A signal sent to this process alone (kill PID) reaches the runner too; Ctrl-C reaches both.
+  const forward = (signal) => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
   child.on('exit', (code, signal) => {
-    if (signal) process.kill(process.pid, signal);
-    else process.exitCode = code ?? 1;
+    if (signal) {
+      // Ended by the signal: so does this process, with the signal's exit status.
+      for (const s of ['SIGINT', 'SIGTERM']) process.off(s, forward);
+      process.kill(process.pid, signal);
+    } else {
+      process.exitCode = code ?? 1;
+    }
   });
 }
 
