@@ -16,16 +16,18 @@
 set -u
 tool=${0##*/}
 
+# Both set REPLY rather than print: a $(…) around a function forks a subshell.
 json() {
   local s=$1
   s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\t'/\\t}; s=${s//$'\r'/\\r}
-  printf '"%s"' "$s"
+  REPLY="\"$s\""
 }
 flag() {
   local name=$1
+  REPLY=''
   shift
   while (($#)); do
-    if [[ $1 == "$name" ]]; then printf '%s' "${2-}"; return; fi
+    if [[ $1 == "$name" ]]; then REPLY=${2-}; return; fi
     shift
   done
 }
@@ -33,18 +35,20 @@ b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
 
 stdin=''
 has_stdin=0
-if [[ "$(flag -f "$@")" == "-" ]]; then
+flag -f "$@"
+if [[ $REPLY == "-" ]]; then
   IFS= read -r -d '' stdin || true
   has_stdin=1
 fi
 
 if [[ -n ${FAKE_LOG-} ]]; then
-  record="{\"tool\":$(json "$tool"),\"argv\":["
+  json "$tool"
+  record="{\"tool\":$REPLY,\"argv\":["
   sep=''
-  for arg in "$@"; do record+="$sep$(json "$arg")"; sep=','; done
+  for arg in "$@"; do json "$arg"; record+="$sep$REPLY"; sep=','; done
   record+=']'
-  ((has_stdin)) && record+=",\"stdin\":$(json "$stdin")"
-  [[ -n ${KUBECONFIG-} ]] && record+=",\"kubeconfigEnv\":$(json "$KUBECONFIG")"
+  ((has_stdin)) && json "$stdin" && record+=",\"stdin\":$REPLY"
+  [[ -n ${KUBECONFIG-} ]] && json "$KUBECONFIG" && record+=",\"kubeconfigEnv\":$REPLY"
   [[ -n ${FAKE_WATCH_ENV-} && -n ${!FAKE_WATCH_ENV+set} ]] && record+=',"sawWatchedEnv":true'
   printf '%s}\n' "$record" >>"$FAKE_LOG"
 fi
@@ -59,26 +63,31 @@ case $tool in
     verb=${3-}
     name=${4-}
     if [[ $verb == get-credentials ]]; then
-      context="gke_$(flag --project "$@")_$(flag --region "$@")_${name}"
+      flag --project "$@"
+      context="gke_${REPLY}_"
+      flag --region "$@"
+      context+="${REPLY}_${name}"
       (umask 077 && printf 'apiVersion: v1\nkind: Config\ncurrent-context: %s\ncontexts:\n- name: %s\n  context: {cluster: %s, user: %s}\n' \
         "$context" "$context" "$context" "$context" >"$KUBECONFIG")
       printf 'Fetching cluster endpoint and auth data.\nkubeconfig entry generated for %s.\n' "$name" >&2
     elif [[ $verb == describe ]]; then
       # A stable address per cluster name.
       octet=0
-      for ((i = 0; i < ${#name}; i++)); do octet=$(((octet + $(printf '%d' "'${name:i:1}")) % 250)); done
+      for ((i = 0; i < ${#name}; i++)); do printf -v code '%d' "'${name:i:1}"; octet=$(((octet + code) % 250)); done
       ca=$(b64 $'-----BEGIN CERTIFICATE-----\nfake CA of '"$name"$'\n-----END CERTIFICATE-----\n')
       printf '{"name":"%s","endpoint":"203.0.113.%d","masterAuth":{"clusterCaCertificate":"%s"}}' "$name" $((octet + 1)) "$ca"
     fi
     ;;
   kubectl)
-    dir=$(flag -k "$@")
+    flag -k "$@"
+    dir=$REPLY
     if [[ -n $dir && ! -f $dir/kustomization.yaml ]]; then
       printf 'error: must build at directory: not a valid directory: %s\n' "$dir" >&2
       exit 1
     fi
     if [[ -n ${FAKE_FLUX_STATE-} && " $* " == *" get "* && " $* " == *" -o json "* ]]; then
-      context=$(flag --context "$@")
+      flag --context "$@"
+      context=$REPLY
       if [[ ! -f $FAKE_FLUX_STATE/$context.json ]]; then
         printf 'Unable to connect to the server: dial tcp: lookup %s: no such host\n' "$context" >&2
         exit 1
@@ -87,7 +96,8 @@ case $tool in
     elif [[ ${1-} == version ]]; then
       printf '{"clientVersion":{"major":"1","minor":"%s"}}\n' "${FAKE_KUBECTL_MINOR:-32}"
     elif [[ " $* " == *" get "* && " $* " == *" jsonpath={.data.token} "* ]]; then
-      b64 "fake-reader-token-for-$(flag --context "$@")"
+      flag --context "$@"
+      b64 "fake-reader-token-for-$REPLY"
     elif [[ " $* " == *" wait "* ]]; then
       echo 'condition met'
     elif [[ " $* " == *" apply "* ]]; then
