@@ -1,14 +1,15 @@
 /**
- * `npm test` runs the groups of test/groups/, one process each, not the test files one by one:
- * a test file in no group would never run in CI, one in two groups would run twice. It runs them
- * from bundles (test/run.mjs), in which each module keeps its own `import.meta.url`.
+ * `npm test` runs the groups of test/groups/, not the test files one by one:
+ * a test file in no group would never run in CI, one in two groups would run twice. It packs the
+ * groups into processes and runs them from bundles (test/run.mjs), in which each module keeps its
+ * own `import.meta.url`.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { groupBundles } from './run.mjs';
+import { GROUP_CPU_SECONDS, groupBundles, packGroups } from './run.mjs';
 import { ROOT } from './helpers.ts';
 
 const GROUPS = join(ROOT, 'test/groups');
@@ -26,12 +27,21 @@ describe('test groups', () => {
     assert.deepEqual([...groupsOf.keys()].filter((f) => !files.includes(f)), []);
   });
 
-  test('npm test runs a bundle of each group, whose modules find their files next to themselves', async () => {
+  test('npm test packs the groups into processes by their CPU, each group in exactly one, run from bundles whose modules find their files next to themselves', async () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(scripts.test, 'node test/run.mjs');
     const groups = readdirSync(GROUPS).filter((f) => f.endsWith('.ts')).sort();
-    const bundles = await groupBundles();
-    assert.deepEqual(bundles.map((b) => b.split('/').pop()), groups.map((g) => g.replace(/\.ts$/, '.mjs')));
+    assert.deepEqual(groups.filter((g) => !(g.replace(/\.ts$/, '') in GROUP_CPU_SECONDS)), [], 'groups without a CPU figure in test/run.mjs');
+    for (const count of [1, 2, 3, groups.length, groups.length + 4]) {
+      const packs = packGroups(groups, count);
+      assert.equal(packs.length, Math.min(count, groups.length));
+      assert.deepEqual(packs.flat().sort(), groups, `${count} packs hold every group once`);
+    }
+    // Two packs (two cores) within a sixth of each other.
+    const cpu = packGroups(groups, 2).map((pack) => pack.reduce((sum, g) => sum + GROUP_CPU_SECONDS[g.replace(/\.ts$/, '')]!, 0));
+    assert.ok(Math.abs(cpu[0]! - cpu[1]!) <= Math.max(...cpu) / 6, `${cpu.join(' vs ')} CPU-s`);
+    const bundles = await groupBundles(2);
+    assert.deepEqual(bundles.map((b) => b.split('/').pop()), packGroups(groups, 2).map((pack) => `${pack.map((g) => g.replace(/\.ts$/, '')).join('+')}.mjs`));
     // Run from its bundle (npm test) or from its source, this file's URL is its own.
     assert.equal(fileURLToPath(new URL('.', import.meta.url)), join(ROOT, 'test/'));
   });

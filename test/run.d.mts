@@ -1,3 +1,7 @@
 // Types of run.mjs, for groups.test.ts.
-/** The bundle of each group of test/groups/, in file order, built first when a source changed. */
-export declare function groupBundles(): Promise<string[]>;
+/** Each group's CPU time when run alone, in seconds, by group name: how the groups are packed. */
+export declare const GROUP_CPU_SECONDS: Record<string, number>;
+/** `groups` (file names in test/groups/) packed into `count` lists of about equal CPU. */
+export declare function packGroups(groups: string[], count: number): string[][];
+/** The bundles of the groups, `count` packs of them (default: one per core, at least two), built first when a source changed. */
+export declare function groupBundles(count?: number): Promise<string[]>;

@@ -1,12 +1,17 @@
-// npm test: the groups of test/groups/ run by node's test runner, one process each, from bundles.
-// Each group and everything it imports of ours is bundled by esbuild into one ES module
-// (packages stay in node_modules), kept in node_modules/.cache/meshfleet/tests-<key>/ and built
-// again only when a source or test file changes. A group then starts as a plain node process:
-// under tsx, each one resolved and compiled some 200 TypeScript files on every run.
+// npm test: the groups of test/groups/ run by node's test runner from bundles, packed into one
+// process per core (at least two). The groups of a pack and everything they import of ours are
+// bundled by esbuild into one ES module (packages stay in node_modules), kept in
+// node_modules/.cache/meshfleet/tests-<key>-<packs>/ and built again only when a source or test
+// file changes. A pack then starts as a plain node process: under tsx, each one resolved and
+// compiled some 200 TypeScript files on every run. Fewer, larger processes also compile and
+// optimize the render code fewer times: on two cores, two packs ran the suite in 52–56 s and
+// 98–104 CPU-s where six processes took 58–59 s and 109–111 (interleaved runs).
 // Usage: node test/run.mjs [node --test options, e.g. --test-name-pattern=REGEX]
+//        MESHFLEET_TEST_PROCESSES=N node test/run.mjs   (N processes instead of one per core)
 // One file alone, without bundling: node --import tsx --test test/FILE.test.ts
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_SOURCES, OUT, ROOT, sourceKey } from '../bin/bundle-path.cjs';
@@ -17,6 +22,53 @@ const GROUPS = join(ROOT, 'test/groups');
 const TEST_SOURCES = { dirs: [...CLI_SOURCES.dirs, 'test'], pattern: /\.(ts|mts|mjs|cjs|json)$/, files: [...CLI_SOURCES.files] };
 /** Bundle folders kept: this run's and the one before (a run still going from it). */
 const KEEP = 2;
+
+/**
+ * Each group's CPU time when run alone (seconds, user + sys, its child processes included),
+ * measured on the 2-core machine: how the groups are packed. A new group needs a figure here
+ * (test/groups.test.ts); a rough one does, the packing only balances the processes.
+ */
+export const GROUP_CPU_SECONDS = { render: 30, provision: 19, review: 18, rollout: 15, config: 14, cli: 5 };
+
+/**
+ * `groups` (file names in test/groups/) packed into `count` lists of about equal CPU: the
+ * heaviest first, each into the lightest pack so far.
+ */
+export function packGroups(groups, count) {
+  const weight = (g) => GROUP_CPU_SECONDS[g.replace(/\.ts$/, '')] ?? 10;
+  const packs = Array.from({ length: Math.min(count, groups.length) }, () => ({ groups: [], cpu: 0 }));
+  for (const group of [...groups].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : 1))) {
+    const lightest = packs.reduce((min, p) => (p.cpu < min.cpu ? p : min));
+    lightest.groups.push(group);
+    lightest.cpu += weight(group);
+  }
+  return packs.map((p) => p.groups);
+}
+
+/**
+ * Processes to run the groups in: MESHFLEET_TEST_PROCESSES when set, else one per core and at
+ * least two (a process spends part of its time waiting on its child processes).
+ */
+function packCount() {
+  const asked = process.env.MESHFLEET_TEST_PROCESSES;
+  if (asked === undefined) return Math.max(2, availableParallelism());
+  if (!/^[1-9][0-9]?$/.test(asked)) throw new Error(`MESHFLEET_TEST_PROCESSES must be a number of processes from 1 to 99 (got ${JSON.stringify(asked)})`);
+  return Number(asked);
+}
+
+/** A pack's entry: a module that imports its groups (esbuild plugin, namespace `pack`). */
+const PACK_PREFIX = 'meshfleet-pack:';
+const packEntries = {
+  name: 'pack-entries',
+  setup(build) {
+    build.onResolve({ filter: /^meshfleet-pack:/ }, (args) => ({ path: args.path.slice(PACK_PREFIX.length), namespace: 'pack' }));
+    build.onLoad({ filter: /.*/, namespace: 'pack' }, (args) => ({
+      contents: args.path.split('+').map((g) => `import './${g}.ts';`).join('\n'),
+      resolveDir: GROUPS,
+      loader: 'ts',
+    }));
+  },
+};
 
 /**
  * Each module keeps its own `import.meta.url`: a bundle is one file elsewhere, and the tests and
@@ -41,11 +93,16 @@ const ownUrl = {
   },
 };
 
-/** The bundles of every group for the sources as they are now, built first when needed. */
-export async function groupBundles() {
+/**
+ * The bundles of the groups, `count` packs of them (default: one per core, at least two), for the
+ * sources as they are now, built first when needed. A bundle is named after its groups
+ * (`render+cli.mjs`).
+ */
+export async function groupBundles(count = packCount()) {
   const groups = readdirSync(GROUPS).filter((f) => f.endsWith('.ts')).sort();
-  const dir = join(OUT, `tests-${sourceKey(TEST_SOURCES)}`);
-  const bundles = groups.map((g) => join(dir, g.replace(/\.ts$/, '.mjs')));
+  const packs = packGroups(groups, count).map((pack) => pack.map((g) => g.replace(/\.ts$/, '')).join('+'));
+  const dir = join(OUT, `tests-${sourceKey(TEST_SOURCES)}-${packs.length}`);
+  const bundles = packs.map((p) => join(dir, `${p}.mjs`));
   if (bundles.every((b) => existsSync(b))) return bundles;
   const { build } = await import('esbuild');
   const started = Date.now();
@@ -53,11 +110,11 @@ export async function groupBundles() {
   rmSync(tmp, { recursive: true, force: true });
   await build({
     ...NODE_BUNDLE_OPTIONS,
-    entryPoints: groups.map((g) => join(GROUPS, g)),
+    entryPoints: Object.fromEntries(packs.map((p) => [p, `${PACK_PREFIX}${p}`])),
     outdir: tmp,
     packages: 'external',
     define: { 'import.meta.url': OWN_URL },
-    plugins: [ownUrl],
+    plugins: [packEntries, ownUrl],
     // Failures point at the TypeScript lines (node --enable-source-maps).
     sourcemap: 'linked',
   });
@@ -70,7 +127,7 @@ export async function groupBundles() {
     if (!bundles.every((b) => existsSync(b))) throw err;
   }
   pruneBuilds('tests-', dir, KEEP);
-  process.stderr.write(`test: bundled ${groups.length} groups in ${Date.now() - started} ms\n`);
+  process.stderr.write(`test: bundled ${groups.length} groups into ${packs.length} processes in ${Date.now() - started} ms\n`);
   return bundles;
 }
 

@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): the commands as child processes:
+ * A group of test files (README.md § Test): the commands as child processes:
  * the `meshfleet` bin and its code cache, `npm run synth`, and `npm run diff` in throwaway git
  * repositories; the CI workflow. Mostly waiting for children, whose CPU is theirs; these files use
  * test/commands.ts, not helpers.ts, so this process does not load the render code.

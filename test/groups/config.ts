@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): config and what is derived from it:
+ * A group of test files (README.md § Test): config and what is derived from it:
  * the loader's rules, locality, routing and its costs, FLEET.md, the global entry, promotion
  * waves; that every test file is in one group; and synth's write: hostile outputs, locks, writers
  * under stress and killed ones (child processes).

@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): provisioning against the fake GKE API
+ * A group of test files (README.md § Test): provisioning against the fake GKE API
  * and the fake gcloud: requests, apply, day two, the global entry, `npm run provision`; and the
  * fleet's whole lifecycle against every fake (the GKE client and its gRPC stack load once for both).
  */

@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): rendering, in-process: the dist
+ * A group of test files (README.md § Test): rendering, in-process: the dist
  * contract and its kustomize builds, incremental and fast-path renders, Istio, apps, object
  * schemas and scopes, the benchmark's parts; the test helpers (temporary folders, parsing and
  * kustomize builds done once).

@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): the review tools in-process: fleet
+ * A group of test files (README.md § Test): the review tools in-process: fleet
  * checks and `npm run check`, the object diff, its comment at 500 clusters, the examples in
  * docs/review.md, rollout notes; Istio revisions, the upgrade steps `check --base` refuses, and
  * docs/istio-upgrade.md.

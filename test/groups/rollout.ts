@@ -1,5 +1,5 @@
 /**
- * One test process for these test files (README.md § Test): bootstrap (plan, run, units, mesh CA)
+ * A group of test files (README.md § Test): bootstrap (plan, run, units, mesh CA)
  * and promote, against the fake CLIs and throwaway git repositories.
  */
 import '../bootstrap-ca.test.ts';
