@@ -1,9 +1,9 @@
 /**
  * Serialized texts kept across the renders of one process, by what they were serialized from.
  * A render serializes each distinct document once (render.ts YamlCache), but a process that renders
- * twice, as `diff` and `check --base` do (base and head), or the tests, which render the same
- * fleets with small edits hundreds of times, would serialize the same documents again in every
- * render. The text of a plain-JSON document depends on its JSON alone, so a text made by one
+ * more than once, as `diff` does (the working tree, then REF's clusters the change reaches) and
+ * the tests do (the same fleets with small edits, hundreds of times), would serialize the same
+ * documents again in every render. The text of a plain-JSON document depends on its JSON alone, so a text made by one
  * render is the text any other render of the same code would make.
  *
  * Bounded: two generations of at most `budget` characters each (keys and texts). When the newer
