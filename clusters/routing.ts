@@ -516,7 +516,21 @@ function makeHop(caller: string, callee: string, from: Cluster, locality: Hop['l
  * region are listed once, their shares summed. Regions whose users find no healthy ingress get
  * no path (see `options.down`).
  */
-export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): RequestPath[] {
+export function requestPaths(fleet: Fleet, options: RoutingOptions = {}): readonly RequestPath[] {
+  if (options.down !== undefined) return routeRequests(fleet, options);
+  // Every region up: made once per fleet (a model is not changed once made), for FLEET.md and
+  // for `diff`'s summary of the same fleet.
+  let paths = pathsUp.get(fleet);
+  if (!paths) {
+    paths = routeRequests(fleet, options);
+    pathsUp.set(fleet, paths);
+  }
+  return paths;
+}
+
+const pathsUp = new WeakMap<Fleet, readonly RequestPath[]>();
+
+function routeRequests(fleet: Fleet, options: RoutingOptions): readonly RequestPath[] {
   const index = new FleetIndex(fleet);
   const paths: RequestPath[] = [];
   for (const app of fleet.apps) {
