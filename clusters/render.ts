@@ -281,7 +281,8 @@ function synthesizeCharts(app: App): Map<Chart, unknown[]> {
  * `yaml` as long as both are plain JSON trees; anything JSON would blur (undefined, -0, NaN,
  * ±Infinity, a class instance or `toJSON`, a bigint, an object used twice, which `yaml` writes as
  * an alias) makes a document bypass the cache. The texts are the process's (SERIALIZED_TEXTS):
- * a second render in the same process (`diff`'s head after its base) serializes only what changed.
+ * a second render in the same process (`diff`'s REF after the working tree) serializes only what
+ * changed.
  */
 class YamlCache {
   /** Each plain-JSON document's JSON, made once for `digest` and `stringify` alike. */

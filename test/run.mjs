@@ -18,8 +18,8 @@ import { CLI_SOURCES, OUT, ROOT, sourceKey } from '../bin/bundle-path.cjs';
 import { NODE_BUNDLE_OPTIONS, pruneBuilds } from '../bin/bundle.mjs';
 
 const GROUPS = join(ROOT, 'test/groups');
-/** What the bundles are made of: the CLI's sources, the tests and their helpers, and this file. */
-const TEST_SOURCES = { dirs: [...CLI_SOURCES.dirs, 'test'], pattern: /\.(ts|mts|mjs|cjs|json)$/, files: [...CLI_SOURCES.files] };
+/** What the bundles are made of: the CLI's sources, and the tests with their helpers (this file among them). */
+const TEST_SOURCES = { dirs: [...CLI_SOURCES.dirs, 'test'], pattern: /\.(ts|mts|mjs|cjs|json)$/, files: CLI_SOURCES.files };
 /** Bundle folders kept: this run's and the one before (a run still going from it). */
 const KEEP = 2;
 
