@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { PROJECT_ROOT } from './lib/project-root.ts';
-import { CRD_GROUPS, PINS, extractCrds, readPinned, requireReference, type Crd } from './lib/reference-crds.ts';
+import { CRD_GROUPS, PINS, pinnedCrds, requireReference, type Crd } from './lib/reference-crds.ts';
 
 const OUT_DIR = join(PROJECT_ROOT, 'imports');
 
@@ -79,8 +79,7 @@ function main(): void {
       const crds: Crd[] = [];
       const headerSources: string[] = [];
       for (const s of g.sources) {
-        const text = readPinned(s.file);
-        const extracted = extractCrds(text, s.file, g.group, g.version, s.kinds);
+        const extracted = pinnedCrds(s.file, g.group, g.version, s.kinds);
         // cdk8s names the storage version plainly (Kind) and suffixes the others (KindV1Beta1);
         // with only the version we use kept, marking it storage makes the class just Kind.
         for (const c of extracted) c.spec!.versions![0]!.storage = true;

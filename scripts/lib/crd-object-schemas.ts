@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
-import { CRD_GROUPS, PINS, extractCrds, readPinned, type CrdGroup } from './reference-crds.ts';
+import { CRD_GROUPS, PINS, pinnedCrds, type CrdGroup } from './reference-crds.ts';
 
 /** Where the generated schema files live (committed; read by the tests). */
 export const OBJECT_SCHEMAS_DIR = join(PROJECT_ROOT, 'test', 'object-schemas');
@@ -56,7 +56,7 @@ function groupFile(g: CrdGroup): string {
   const sources: Json[] = [];
   const kinds: Schema = {};
   for (const s of g.sources) {
-    const crds = extractCrds(readPinned(s.file), s.file, g.group, g.version, s.kinds);
+    const crds = pinnedCrds(s.file, g.group, g.version, s.kinds);
     // In the order we list them, so the file does not move when upstream reorders its CRDs.
     for (const kind of s.kinds) {
       const crd = crds.find((c) => c.spec?.names?.kind === kind)!;

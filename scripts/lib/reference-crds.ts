@@ -154,26 +154,39 @@ export function readPinned(file: string): string {
   return text;
 }
 
+/** The documents of each pinned file read so far: crd-all.gen.yaml feeds two groups and is parsed once. */
+const pinnedDocuments = new Map<string, readonly unknown[]>();
+
 /**
- * The CRDs of `kinds` in a multi-document YAML, each keeping only `version` (which must be
- * served); an error names the file and what is missing.
+ * The CRDs of `kinds` in the pinned multi-document YAML `file`, each keeping only `version` (which
+ * must be served); an error names the file and what is missing. A file is read and parsed once
+ * per process; each call returns its own copies, which the caller may change.
  */
-export function extractCrds(text: string, file: string, group: string, version: string, kinds: readonly string[]): Crd[] {
+export function pinnedCrds(file: string, group: string, version: string, kinds: readonly string[]): Crd[] {
+  let documents = pinnedDocuments.get(file);
+  if (!documents) pinnedDocuments.set(file, (documents = parseDocuments(readPinned(file), file)));
   const out: Crd[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`YAML error in ${file}: ${doc.errors[0]!.message}`);
-    const crd = doc.toJS() as Crd | null;
-    if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-    if (crd.spec?.group !== group || !kinds.includes(crd.spec.names?.kind ?? '')) continue;
-    const kept = (crd.spec.versions ?? []).filter((v) => v.name === version);
+  for (const document of documents) {
+    const found = document as Crd | null;
+    if (!found || found.kind !== 'CustomResourceDefinition') continue;
+    if (found.spec?.group !== group || !kinds.includes(found.spec.names?.kind ?? '')) continue;
+    const crd = structuredClone(found);
+    const kept = (crd.spec!.versions ?? []).filter((v) => v.name === version);
     if (kept.length !== 1 || !kept[0]!.served) {
-      throw new Error(`${file}: ${crd.spec.names?.kind}.${group} has no served version ${version}`);
+      throw new Error(`${file}: ${crd.spec!.names?.kind}.${group} has no served version ${version}`);
     }
-    crd.spec.versions = kept;
+    crd.spec!.versions = kept;
     out.push(crd);
   }
   const found = out.map((c) => c.spec!.names!.kind!);
   const missing = kinds.filter((k) => !found.includes(k));
   if (missing.length) throw new Error(`${file}: no CustomResourceDefinition for ${missing.join(', ')} in group ${group}`);
   return out;
+}
+
+function parseDocuments(text: string, file: string): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`YAML error in ${file}: ${doc.errors[0]!.message}`);
+    return doc.toJS() as unknown;
+  });
 }
