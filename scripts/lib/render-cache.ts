@@ -6,7 +6,7 @@
  * render; a cache that cannot be read is ignored, never trusted in part.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ClusterRender } from '../../clusters/render.ts';
@@ -17,6 +17,7 @@ import { contentHash } from '../../clusters/content-hash.ts';
 import { clusterDir } from '../../clusters/paths.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import type { FileStamp, KnownFile } from './write-tree.ts';
+import { removeFile } from './write-lock.ts';
 
 const FORMAT = 5;
 /** Caches kept (one per output directory), newest first: temporary outputs must not pile up. */
@@ -189,7 +190,7 @@ function pruneCaches(dir: string): void {
     const caches = readdirSync(dir).filter((f) => /^synth-[0-9a-f]+\.(bin|json)$/.test(f))
       .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
-    for (const { path } of caches.slice(KEEP)) rmSync(path, { force: true });
+    for (const { path } of caches.slice(KEEP)) removeFile(path);
   } catch {
     // Another synth pruned first; the cache stays usable either way.
   }
