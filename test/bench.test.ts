@@ -12,6 +12,7 @@ import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import { floorInput, writeFloor } from '../scripts/bench/floor.ts';
 import { median, medianReport } from '../scripts/bench/measure.ts';
+import { targets, type Measured, type SizeResult } from '../scripts/bench/report.ts';
 import { parseSize, REGIONS, syntheticFleet, writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { listFiles, writeTree } from '../scripts/lib/write-tree.ts';
 import { tempDir } from './helpers.ts';
@@ -99,5 +100,21 @@ describe('bench: medians', () => {
       { wallMs: 20, phases: { load: 2 }, label: 'a' },
     ];
     assert.deepEqual(medianReport(runs), { wallMs: 20, phases: { load: 2 }, label: 'a' });
+  });
+});
+
+describe('bench: targets', () => {
+  /** A size measured with `workMs` of synth work for `objects` objects (the rest is what the target table reads). */
+  const size = (clusters: number, workMs: number, objects: number): SizeResult => {
+    const report: Measured = { startMs: 0, importMs: 0, phases: { render: workMs }, workMs, processMs: workMs, cpuMs: workMs, maxRssMB: 100, objects, files: 1, written: 1, wallMs: workMs };
+    return { clusters, services: 20, synth: report, floor: report, resynth: { written: 0, wallMs: 1 } };
+  };
+  const perObject = (hugeWorkMs: number) => targets([size(100, 1000, 10_000), size(500, hugeWorkMs, 50_000)], undefined).find((t) => t.name.startsWith('time per object'))!;
+
+  test('time per object: met up to 15% above 100 × 20 and at any fall; more growth is not met', () => {
+    assert.deepEqual([perObject(5000), perObject(5700), perObject(2500)].map((t) => t.met), [true, true, true]);
+    assert.equal(perObject(2500).measured, '50 µs vs 100 µs (-50%)');
+    assert.equal(perObject(5800).met, false);
+    assert.equal(perObject(5800).measured, '116 µs vs 100 µs (+16%)');
   });
 });

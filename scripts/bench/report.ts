@@ -136,9 +136,12 @@ export function targets(results: readonly SizeOutcome[], cli: CliResult | undefi
   const huge = size(500);
   if (big && huge && finished(big) && finished(huge)) {
     const change = perObjectUs(huge) / perObjectUs(big) - 1;
-    out.push({ name: 'time per object at 500 × 20 within 15% of 100 × 20 (synth work per object)', measured: `${us(perObjectUs(huge))} vs ${us(perObjectUs(big))} (${change >= 0 ? '+' : ''}${pct(change)})`, met: Math.abs(change) <= 0.15 });
+    // The target guards against a cost that grows faster than the object count (a quadratic
+    // scan): a bigger fleet that costs less per object (documents built once, FLEET.md's routing
+    // growing with regions) meets it.
+    out.push({ name: 'time per object at 500 × 20 at most 15% above 100 × 20 (synth work per object)', measured: `${us(perObjectUs(huge))} vs ${us(perObjectUs(big))} (${change >= 0 ? '+' : ''}${pct(change)})`, met: change <= 0.15 });
   } else if (huge && !finished(huge)) {
-    out.push({ name: 'time per object at 500 × 20 within 15% of 100 × 20', measured: timedOut(huge), met: false });
+    out.push({ name: 'time per object at 500 × 20 at most 15% above 100 × 20', measured: timedOut(huge), met: false });
   }
   const done = results.filter(finished);
   const rewritten = done.reduce((n, r) => n + r.resynth.written, 0) + (cli ? cli.resynthWritten + cli.resynthTouched : 0);
