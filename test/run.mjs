@@ -118,8 +118,10 @@ export async function groupBundles(count = packCount()) {
     packages: 'external',
     define: { 'import.meta.url': OWN_URL },
     plugins: [packEntries, ownUrl],
-    // Failures point at the TypeScript lines (node --enable-source-maps).
+    // Failures point at the TypeScript lines (node --enable-source-maps). The maps leave the
+    // sources out: node needs only the mappings, and each process keeps the maps it loaded.
     sourcemap: 'linked',
+    sourcesContent: false,
   });
   mkdirSync(OUT, { recursive: true });
   try {
