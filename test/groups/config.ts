@@ -1,6 +1,6 @@
 /**
  * A group of test files (README.md § Test): config and what is derived from it:
- * the loader's rules, locality, routing and its costs, FLEET.md, the global entry, promotion
+ * the loader's rules and its parse memos, locality, routing and its costs, FLEET.md, the global entry, promotion
  * waves; that every test file is in one group; and synth's write: hostile outputs, locks, writers
  * under stress and killed ones (child processes).
  */
@@ -18,6 +18,7 @@ import '../promote-config.test.ts';
 import '../routing.test.ts';
 import '../routing-costs.test.ts';
 import '../schema.test.ts';
+import '../source-memo.test.ts';
 import '../validation-memo.test.ts';
 import '../write-tree.test.ts';
 import '../write-tree-concurrency.test.ts';

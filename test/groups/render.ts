@@ -19,4 +19,3 @@ import '../render-cache.test.ts';
 import '../render-fast-path.test.ts';
 import '../render-input.test.ts';
 import '../serialized-texts.test.ts';
-import '../source-memo.test.ts';
