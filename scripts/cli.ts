@@ -40,7 +40,19 @@ async function cli(): Promise<void> {
     // Each command reads its own options from process.argv, named as the user called it.
     process.argv = [process.argv[0]!, `meshfleet ${command}`, ...rest];
     await (await COMMANDS[command]!.load()).main();
+    endWhenWritten();
   }
+}
+
+/**
+ * Ends the process once a command is done, instead of when node would: with the event loop empty,
+ * node still waits for V8's background work (optimizing compiles a finished run no longer needs),
+ * about 20 ms of wall and 40 ms of CPU of every command. 'exit' listeners run as ever (the code
+ * cache is written from one). Only with nothing left to write: where stdout or stderr is written
+ * asynchronously (pipes on macOS), the natural end lets it drain.
+ */
+function endWhenWritten(): void {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
 
 cli().catch((err: unknown) => {
