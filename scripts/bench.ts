@@ -33,7 +33,8 @@ machine and the targets, into the report.
 
 Options:
   --sizes LIST     CLUSTERSxSERVICES, comma-separated (default: ${DEFAULT_SIZES})
-  --runs N         runs per measurement, medians reported (default: 3)
+  --runs N         runs per measurement, medians reported (default: 3; the cold synth
+                   and \`node -e 0\` run at least 11 times each)
   --no-overview    leave FLEET.md out of synth and floor alike: the cluster folders only
   --no-cli         skip the default fleet's synth CLI measurements
   --timeout S      stop a process after S seconds; its size is reported as stopped (default: 300)
@@ -86,7 +87,7 @@ export const main = (): Promise<void> => runMain(async () => {
     const cli = args['no-cli'] ? undefined : measureCli(join(work, 'cli'), runs);
     const report = [
       `Machine: ${machine()}. Load average (1, 5, 15 min) before / after: ${loadBefore} / ${loadAverage()}.`,
-      `${runs} run${runs === 1 ? '' : 's'} per measurement, medians. Fleets: ${mode}. Files written below ${workDir}.`,
+      `${runs} run${runs === 1 ? '' : 's'} per measurement${cli ? ` (the cold synth and \`node -e 0\`: ${Math.max(runs, COLD_RUNS)} each)` : ''}, medians. Fleets: ${mode}. Files written below ${workDir}.`,
       '',
       sizesTable(results),
       '',
@@ -200,6 +201,9 @@ function measureEdit(dir: string, config: string, flags: readonly string[], runs
   }
 }
 
+/** Runs of the cold synth and of `node -e 0` at least (`--runs` for the rest). */
+const COLD_RUNS = 11;
+
 /** The default fleet through the real CLI: the `meshfleet` bin (prebuilt bundle), via npm, through tsx, re-synth. */
 function measureCli(dir: string, runs: number): CliResult {
   mkdirSync(dir, { recursive: true });
@@ -220,12 +224,15 @@ function measureCli(dir: string, runs: number): CliResult {
     }
   })();
   let out = '';
-  for (let i = 0; i < runs; i++) {
+  // The cold synth and `node -e 0` take a few hundred ms each, and this machine's speed drifts
+  // over seconds: at least COLD_RUNS pairs, side by side, give a steadier median and ratio.
+  for (let i = 0; i < Math.max(runs, COLD_RUNS); i++) {
     out = join(dir, `cold-${i}`);
     cold.push(run(process.execPath, synth(out)).wallMs);
+    bare.push(run(process.execPath, ['-e', '0']).wallMs);
+    if (i >= runs) continue;
     if (hasNpm) npm.push(run('npm', ['run', '--silent', 'synth', '--', '--quiet', '--out', join(dir, `npm-${i}`)]).wallMs);
     tsx.push(runNode(['scripts/cli.ts', 'synth', '--config', 'config/fleet.yaml', '--quiet', '--out', join(dir, `tsx-${i}`)]).wallMs);
-    bare.push(run(process.execPath, ['-e', '0']).wallMs);
   }
   const snapshot = () => new Map([...listFiles(out)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
   const before = snapshot();
