@@ -117,7 +117,7 @@ describe('global entry: npm run check', () => {
   test('quiet on the example; reports a config cluster that serves nothing (crafted model: the loader rejects it)', async () => {
     const { checkGlobalEntry, checkInput, formatFinding } = await import('../scripts/review/checks.ts');
     const { fleet, rendered } = render(EXAMPLE);
-    assert.deepEqual(checkGlobalEntry(checkInput(fleet, rendered.files)), []);
+    assert.deepEqual(checkGlobalEntry(checkInput(fleet, rendered.files, { documents: rendered.documents })), []);
     const clusters = fleet.clusters.map((c) => (c.name === 'frankfurt' ? { ...c, ingress: false } : c));
     const crafted = { ...fleet, clusters, globalEntry: { ...fleet.globalEntry!, servingClusters: ['saopaulo'] } };
     const files = new Map([...rendered.files].filter(([path]) => !path.startsWith('clusters/frankfurt/global-entry/ingress-export')));

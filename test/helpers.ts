@@ -10,6 +10,8 @@ import type { Fleet } from '../config/model.ts';
 import { regionDistanceKm } from '../config/regions.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { listFiles } from '../scripts/lib/write-tree.ts';
+import { runChecks, type CheckOptions } from '../scripts/review/checks.ts';
+import type { Finding } from '../scripts/review/findings.ts';
 import { DEFAULT_FLEET, ROOT } from './commands.ts';
 import { tempDir } from './temp-dir.ts';
 import { byCodeUnits } from '../config/code-units.ts';
@@ -25,12 +27,15 @@ export interface K8sObject {
 
 const cache = new Map<string, { fleet: Fleet; rendered: RenderedFleet }>();
 
-/** Loads and renders a fleet file (cached per path). */
+/**
+ * Loads and renders a fleet file (cached per path), with the documents' JSON
+ * (`RenderedFleet.documents`), which `meshfleet check` reads instead of parsing the YAML back.
+ */
 export function render(file = DEFAULT_FLEET): { fleet: Fleet; rendered: RenderedFleet } {
   let hit = cache.get(file);
   if (!hit) {
     const fleet = loadFleet(file);
-    hit = { fleet, rendered: renderFleet(fleet) };
+    hit = { fleet, rendered: renderFleet(fleet, { documents: true }) };
     cache.set(file, hit);
   }
   return hit;
@@ -57,6 +62,15 @@ export function objectsOf(rendered: RenderedFleet, cluster: string, layer?: stri
     out.push(...structuredClone(objects));
   }
   return out;
+}
+
+/**
+ * The fleet checks of a fresh render of `fleet`, as `meshfleet check` runs them: on the render's
+ * documents (their equality with the YAML is test/check-documents.test.ts's).
+ */
+export function checksOfRender(fleet: Fleet, options: Omit<CheckOptions, 'documents'> = {}): Finding[] {
+  const { files, documents } = renderFleet(fleet, { distInRepo: options.distInRepo, documents: true });
+  return runChecks(fleet, files, { ...options, documents });
 }
 
 export function find(objects: K8sObject[], kind: string, name: string, namespace?: string): K8sObject | undefined {

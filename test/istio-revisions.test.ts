@@ -109,7 +109,7 @@ describe('the documented upgrade, step by step (docs/istio-upgrade.md)', () => {
 
   test('every step: fleet checks clean, and a safe step from the one before', () => {
     fleets.forEach((fleet, i) => {
-      const findings = runChecks(fleet, renders[i]!.files);
+      const findings = runChecks(fleet, renders[i]!.files, { documents: renders[i]!.documents });
       assert.deepEqual(findings.map(formatFinding), [], UPGRADE_STEPS[i]!.title);
       if (i > 0) assert.deepEqual(istioStepFindings(fleets[i - 1]!, fleet).map(formatFinding), [], UPGRADE_STEPS[i]!.title);
     });

@@ -66,9 +66,9 @@ let fleet: Fleet;
 function edit(doc: FleetDoc): void {
   writeFileSync(fleetFile, stringify(doc));
   fleet = loadFleet(fleetFile);
-  const { files } = renderFleet(fleet);
+  const { files, documents } = renderFleet(fleet, { documents: true });
   writeTree(dist, files);
-  const findings = runChecks(fleet, files, { distInRepo: 'dist' });
+  const findings = runChecks(fleet, files, { distInRepo: 'dist', documents });
   assert.equal(hasErrors(findings), false, JSON.stringify(findings));
 }
 

@@ -31,7 +31,7 @@ import {
   type Finding,
 } from '../scripts/review/checks.ts';
 import { writeTree } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, render, runCommand, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, EXAMPLES, ROOT, checksOfRender, render, runCommand, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/fixtures/review');
 const { fleet, rendered } = render(DEFAULT_FLEET);
@@ -66,7 +66,7 @@ describe('fleet checks are quiet on the default fleet and every example', () => 
   for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
     test(file.replace(ROOT, ''), () => {
       const r = render(file);
-      assert.deepEqual(runChecks(r.fleet, r.rendered.files).map(formatFinding), []);
+      assert.deepEqual(runChecks(r.fleet, r.rendered.files, { documents: r.rendered.documents }).map(formatFinding), []);
     });
   }
 
@@ -117,7 +117,7 @@ describe('each check fires on an input made to trip it', () => {
 
   test('callee-endpoints: ratings scaled to 0 everywhere (config fixture no-ratings.yaml)', () => {
     const model = loadFleet(join(FIXTURES, 'no-ratings.yaml'));
-    const findings = runChecks(model, renderFleet(model).files);
+    const findings = checksOfRender(model);
     assert.deepEqual(findings.map((f) => [f.check, f.where]), [['callee-endpoints', 'frankfurt/Deployment/bookinfo/reviews-v1']]);
     assert.match(findings[0]!.message, /^reviews calls ratings, which has no running pod in any cluster/);
     assert.match(findings[0]!.fix, /apps\.bookinfo\.placement in .*no-ratings\.yaml$/);
@@ -174,7 +174,7 @@ describe('each check fires on an input made to trip it', () => {
 
   test('ingress-endpoints: productpage scaled to 0 (config fixture no-frontend.yaml)', async () => {
     const model = loadFleet(join(FIXTURES, 'no-frontend.yaml'));
-    assert.deepEqual(runChecks(model, renderFleet(model).files).map(formatFinding), [
+    assert.deepEqual(checksOfRender(model).map(formatFinding), [
       `error frankfurt/VirtualService/bookinfo/bookinfo: the ingress gateways in frankfurt route to productpage.bookinfo, which has no running pod in any cluster; users get 503 no healthy upstream (fix: place a productpage workload with at least one replica in some cluster: apps.bookinfo.placement in ${model.file})`,
     ]);
     assert.deepEqual(run(checkIngressEndpoints, fleet, files), []);

@@ -22,7 +22,7 @@ export function upgradeSteps(): readonly LoadedStep[] {
   const text = readText(DEFAULT_FLEET);
   loaded ??= UPGRADE_STEPS.map((step) => {
     const fleet = loadFleet(fleetTree(fleetAtStep(text, step)));
-    return { fleet, rendered: renderFleet(fleet) };
+    return { fleet, rendered: renderFleet(fleet, { documents: true }) };
   });
   return loaded;
 }
