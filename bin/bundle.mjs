@@ -52,35 +52,51 @@ export async function ensureBundle({ force = false } = {}) {
   const { key, dir, entry, built } = currentBundle();
   if (!force && built) return entry;
   const { build } = await import('esbuild');
+  await publishBuild({
+    dir,
+    prefix: 'cli-',
+    keep: KEEP,
+    replace: force,
+    ready: () => existsSync(entry),
+    build: (tmp) => build({
+      ...CLI_BUNDLE_OPTIONS,
+      // The render cache's code fingerprint (scripts/lib/render-cache.ts) is this key.
+      define: { ...CLI_BUNDLE_OPTIONS.define, __MESHFLEET_SOURCE_KEY__: JSON.stringify(key) },
+      entryPoints: [join(ROOT, 'scripts/cli.ts')],
+      outfile: join(tmp, 'cli.cjs'),
+      external: EXTERNAL,
+      sourcemap: 'linked',
+    }),
+  });
+  return entry;
+}
+
+/**
+ * Makes the build folder `dir` (OUT/`prefix`<key>): `build(tmp)` writes a temporary folder beside
+ * it, which is then renamed into place, so a reader never sees half a build. When another process
+ * built the same sources first (`ready()` says its folder is complete), that one is used; with
+ * `replace`, an existing `dir` is replaced. Then keeps the newest `keep` folders of `prefix`.
+ */
+export async function publishBuild({ dir, prefix, keep, ready, build, replace = false }) {
   mkdirSync(OUT, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  await build({
-    ...CLI_BUNDLE_OPTIONS,
-    // The render cache's code fingerprint (scripts/lib/render-cache.ts) is this key.
-    define: { ...CLI_BUNDLE_OPTIONS.define, __MESHFLEET_SOURCE_KEY__: JSON.stringify(key) },
-    entryPoints: [join(ROOT, 'scripts/cli.ts')],
-    outfile: join(tmp, 'cli.cjs'),
-    external: EXTERNAL,
-    sourcemap: 'linked',
-  });
-  if (force) rmSync(dir, { recursive: true, force: true });
+  await build(tmp);
+  if (replace) rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
   } catch (err) {
-    // Another process built the same sources first: use its bundle.
     rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(entry)) throw err;
+    if (!ready()) throw err;
   }
-  pruneBuilds('cli-', dir, KEEP);
-  return entry;
+  pruneBuilds(prefix, dir, keep);
 }
 
 /**
  * Keeps the newest `keep` build folders named `prefix`<key> in OUT, `current` among them: a
  * process still running from an older one keeps its files.
  */
-export function pruneBuilds(prefix, current, keep) {
+function pruneBuilds(prefix, current, keep) {
   const old = readdirSync(OUT, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith(prefix) && join(OUT, e.name) !== current && !e.name.includes('.tmp-'))
     .map((e) => ({ path: join(OUT, e.name), mtime: statSync(join(OUT, e.name)).mtimeMs }))

@@ -10,12 +10,12 @@
 //        MESHFLEET_TEST_PROCESSES=N node test/run.mjs   (N processes instead of one per core)
 // One file alone, without bundling: node --import tsx --test test/FILE.test.ts
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_SOURCES, OUT, ROOT, sourceKey } from '../bin/bundle-path.cjs';
-import { NODE_BUNDLE_OPTIONS, pruneBuilds } from '../bin/bundle.mjs';
+import { NODE_BUNDLE_OPTIONS, publishBuild } from '../bin/bundle.mjs';
 
 const GROUPS = join(ROOT, 'test/groups');
 /** What the bundles are made of: the CLI's sources, and the tests with their helpers (this file among them). */
@@ -112,29 +112,24 @@ export async function groupBundles(count = packCount()) {
   if (bundles.every((b) => existsSync(b))) return bundles;
   const { build } = await import('esbuild');
   const started = Date.now();
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  await build({
-    ...NODE_BUNDLE_OPTIONS,
-    entryPoints: Object.fromEntries(packs.map((p) => [p, `${PACK_PREFIX}${p}`])),
-    outdir: tmp,
-    packages: 'external',
-    define: { 'import.meta.url': OWN_URL },
-    plugins: [packEntries, ownUrl],
-    // Failures point at the TypeScript lines (node --enable-source-maps). The maps leave the
-    // sources out: node needs only the mappings, and each process keeps the maps it loaded.
-    sourcemap: 'linked',
-    sourcesContent: false,
+  await publishBuild({
+    dir,
+    prefix: 'tests-',
+    keep: KEEP,
+    ready: () => bundles.every((b) => existsSync(b)),
+    build: (tmp) => build({
+      ...NODE_BUNDLE_OPTIONS,
+      entryPoints: Object.fromEntries(packs.map((p) => [p, `${PACK_PREFIX}${p}`])),
+      outdir: tmp,
+      packages: 'external',
+      define: { 'import.meta.url': OWN_URL },
+      plugins: [packEntries, ownUrl],
+      // Failures point at the TypeScript lines (node --enable-source-maps). The maps leave the
+      // sources out: node needs only the mappings, and each process keeps the maps it loaded.
+      sourcemap: 'linked',
+      sourcesContent: false,
+    }),
   });
-  mkdirSync(OUT, { recursive: true });
-  try {
-    renameSync(tmp, dir);
-  } catch (err) {
-    // Another run built the same sources first: use its bundles.
-    rmSync(tmp, { recursive: true, force: true });
-    if (!bundles.every((b) => existsSync(b))) throw err;
-  }
-  pruneBuilds('tests-', dir, KEEP);
   process.stderr.write(`test: bundled ${groups.length} groups into ${packs.length} processes in ${Date.now() - started} ms\n`);
   return bundles;
 }
@@ -144,7 +139,7 @@ async function run(options) {
   // The spec reporter unless the options name one (node takes one reporter per destination).
   const reporter = options.some((o) => o.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
   const bundles = await groupBundles();
-  const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=9', ...reporter, ...options, ...bundles], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${bundles.length}`, ...reporter, ...options, ...bundles], { stdio: 'inherit' });
   // A signal sent to this process alone (kill PID) reaches the runner too; Ctrl-C reaches both.
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
