@@ -3,8 +3,8 @@
  * A render serializes each distinct document once (render.ts YamlCache), but a process that renders
  * more than once, as `diff` does (the working tree, then REF's clusters the change reaches) and
  * the tests do (the same fleets with small edits, hundreds of times), would serialize the same
- * documents again in every render. The text of a plain-JSON document depends on its JSON alone, so a text made by one
- * render is the text any other render of the same code would make.
+ * documents again in every render. The text of a plain-JSON document depends on its JSON alone,
+ * so a text made by one render is the text any other render of the same code would make.
  *
  * Bounded: two generations of at most `budget` characters each (keys and texts). When the newer
  * one is full it becomes the older and the oldest is dropped; a text found in the older

@@ -1,5 +1,5 @@
 // Types of run.mjs, for groups.test.ts.
-/** Each group's CPU time when run alone, in seconds, by group name: how the groups are packed. */
+/** Each group's weight in the packing, by group name: about the CPU seconds of its own process (its children count less). */
 export declare const GROUP_CPU_SECONDS: Record<string, number>;
 /** `groups` (file names in test/groups/) packed into `count` lists of about equal CPU. */
 export declare function packGroups(groups: string[], count: number): string[][];

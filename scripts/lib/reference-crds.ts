@@ -167,10 +167,10 @@ export function pinnedCrds(file: string, group: string, version: string, kinds: 
   if (!documents) pinnedDocuments.set(file, (documents = parseDocuments(readPinned(file), file)));
   const out: Crd[] = [];
   for (const document of documents) {
-    const found = document as Crd | null;
-    if (!found || found.kind !== 'CustomResourceDefinition') continue;
-    if (found.spec?.group !== group || !kinds.includes(found.spec.names?.kind ?? '')) continue;
-    const crd = structuredClone(found);
+    const candidate = document as Crd | null;
+    if (!candidate || candidate.kind !== 'CustomResourceDefinition') continue;
+    if (candidate.spec?.group !== group || !kinds.includes(candidate.spec.names?.kind ?? '')) continue;
+    const crd = structuredClone(candidate);
     const kept = (crd.spec!.versions ?? []).filter((v) => v.name === version);
     if (kept.length !== 1 || !kept[0]!.served) {
       throw new Error(`${file}: ${crd.spec!.names?.kind}.${group} has no served version ${version}`);

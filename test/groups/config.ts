@@ -1,8 +1,8 @@
 /**
- * A group of test files (README.md § Test): config and what is derived from it:
- * the loader's rules and its parse memos, locality, routing and its costs, FLEET.md, the global entry, promotion
- * waves; that every test file is in one group; and synth's write: hostile outputs, locks, writers
- * under stress and killed ones (child processes).
+ * A group of test files (README.md § Test): config and what is derived from it: the loader's
+ * rules and its parse memos, locality, routing and its costs, FLEET.md, the global entry,
+ * promotion waves; that every test file is in one group; and synth's write: hostile outputs,
+ * locks, writers under stress and killed ones (child processes).
  */
 import '../chart-keys.test.ts';
 import '../check-documents.test.ts';
