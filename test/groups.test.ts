@@ -5,11 +5,11 @@
  * own `import.meta.url`.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { GROUP_CPU_SECONDS, groupBundles, packGroups } from './run.mjs';
+import { GROUP_CPU_SECONDS, groupBundles, packGroups, scratchTmpdir } from './run.mjs';
 import { ROOT } from './helpers.ts';
 
 const GROUPS = join(ROOT, 'test/groups');
@@ -44,5 +44,23 @@ describe('test groups', () => {
     assert.deepEqual(bundles.map((b) => b.split('/').pop()), packGroups(groups, 2).map((pack) => `${pack.map((g) => g.replace(/\.ts$/, '')).join('+')}.mjs`));
     // Run from its bundle (npm test) or from its source, this file's URL is its own.
     assert.equal(fileURLToPath(new URL('.', import.meta.url)), join(ROOT, 'test/'));
+  });
+
+  test('the tests\' TMPDIR: a fresh folder on a tmpfs, the system\'s folder elsewhere, an explicit TMPDIR kept', () => {
+    assert.equal(scratchTmpdir({ TMPDIR: '/somewhere' }), undefined, 'an explicit TMPDIR is kept');
+    assert.equal(scratchTmpdir({}, '/no/such/folder'), undefined);
+    const isTmpfs = (folder: string) => {
+      try {
+        return statfsSync(folder).type === 0x01021994;
+      } catch {
+        return false; // no such folder (macOS has no /dev/shm)
+      }
+    };
+    if (!isTmpfs(ROOT)) assert.equal(scratchTmpdir({}, ROOT), undefined, 'a folder that is not a tmpfs');
+    const dir = scratchTmpdir({});
+    if (!isTmpfs('/dev/shm')) return assert.equal(dir, undefined);
+    assert.match(dir ?? '', /^\/dev\/shm\/meshfleet-test-\w{6}$/);
+    assert.deepEqual(readdirSync(dir!), []);
+    rmdirSync(dir!);
   });
 });

@@ -5,3 +5,5 @@ export declare const GROUP_CPU_SECONDS: Record<string, number>;
 export declare function packGroups(groups: string[], count: number): string[][];
 /** The bundles of the groups, `count` packs of them (default: one per core, at least two), built first when a source changed. */
 export declare function groupBundles(count?: number): Promise<string[]>;
+/** A fresh TMPDIR for the tests in `shm` when that is a writable tmpfs and `env` sets no TMPDIR, else undefined. */
+export declare function scratchTmpdir(env?: Record<string, string | undefined>, shm?: string): string | undefined;
