@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, rmdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { GROUP_CPU_SECONDS, groupBundles, packGroups, scratchTmpdir } from './run.mjs';
+import { GROUP_CPU_SECONDS, groupBundles, packGroups, scratchTmpdir, testEnv } from './run.mjs';
 import { ROOT } from './helpers.ts';
 
 const GROUPS = join(ROOT, 'test/groups');
@@ -62,5 +62,14 @@ describe('test groups', () => {
     assert.match(dir ?? '', /^\/dev\/shm\/meshfleet-test-\w{6}$/);
     assert.deepEqual(readdirSync(dir!), []);
     rmdirSync(dir!);
+  });
+
+  test('the tests\' environment leaves out NODE_EXTRA_CA_CERTS and sets the TMPDIR given', () => {
+    const env = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', TMPDIR: '/tmp' };
+    assert.deepEqual(testEnv(env), { PATH: '/bin', TMPDIR: '/tmp' });
+    assert.deepEqual(testEnv(env, '/dev/shm/meshfleet-test-x'), { PATH: '/bin', TMPDIR: '/dev/shm/meshfleet-test-x' });
+    assert.equal(env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt', 'the given object is left as it was');
+    // Under npm test, this process has that environment.
+    if (process.env.npm_lifecycle_event === 'test') assert.equal(process.env.NODE_EXTRA_CA_CERTS, undefined);
   });
 });

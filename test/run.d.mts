@@ -7,3 +7,5 @@ export declare function packGroups(groups: string[], count: number): string[][];
 export declare function groupBundles(count?: number): Promise<string[]>;
 /** A fresh TMPDIR for the tests in `shm` when that is a writable tmpfs and `env` sets no TMPDIR, else undefined. */
 export declare function scratchTmpdir(env?: Record<string, string | undefined>, shm?: string): string | undefined;
+/** The test processes' environment: `env` without NODE_EXTRA_CA_CERTS, with TMPDIR `tmpdir` when given. */
+export declare function testEnv(env: Record<string, string | undefined>, tmpdir?: string): Record<string, string | undefined>;
