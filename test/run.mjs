@@ -174,7 +174,11 @@ async function run(options) {
   const bundles = await groupBundles();
   const tmpdir = scratchTmpdir();
   const env = testEnv(process.env, tmpdir);
-  const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${bundles.length}`, ...reporter, ...options, ...bundles], { stdio: 'inherit', env });
+  // node --test passes its V8 flags on to the test processes. Semi-spaces of up to 64 MB (V8's
+  // default stops at 16) scavenge less often in processes that render and parse all along. In
+  // interleaved runs of the suite, 32 MB took 4.4 CPU-s less than the default (mean of three
+  // pairs), and 64 MB 3 CPU-s less than 32 (two rounds), about 91 CPU-s in a slow phase.
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', '--test', `--test-concurrency=${bundles.length}`, ...reporter, ...options, ...bundles], { stdio: 'inherit', env });
   // A signal sent to this process alone (kill PID) reaches the runner too; Ctrl-C reaches both.
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
