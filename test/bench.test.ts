@@ -12,7 +12,7 @@ import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import { floorInput, writeFloor } from '../scripts/bench/floor.ts';
 import { median, medianReport } from '../scripts/bench/measure.ts';
-import { targets, type Measured, type SizeResult } from '../scripts/bench/report.ts';
+import { cliTable, targets, type CliResult, type Measured, type SizeResult } from '../scripts/bench/report.ts';
 import { parseSize, REGIONS, syntheticFleet, writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { listFiles, writeTree } from '../scripts/lib/write-tree.ts';
 import { tempDir } from './helpers.ts';
@@ -116,5 +116,18 @@ describe('bench: targets', () => {
     assert.equal(perObject(2500).measured, '50 µs vs 100 µs (-50%)');
     assert.equal(perObject(5800).met, false);
     assert.equal(perObject(5800).measured, '116 µs vs 100 µs (+16%)');
+  });
+
+  test('the cold synth: also measured without NODE_EXTRA_CA_CERTS where it is set, each figure a target line of its own', () => {
+    const cli: CliResult = { coldMs: 300, nodeMs: 130, tsxMs: 900, resynthWritten: 0, resynthTouched: 0, resynthMs: 200 };
+    const cold = (r: CliResult) => targets([], r).filter((t) => t.name.includes('cold') || t.name.includes('NODE_EXTRA_CA_CERTS'));
+    assert.deepEqual(cold(cli).map((t) => [t.measured, t.met]), [['300 ms, 2.31× (`node -e 0`: 130 ms)', true]]);
+    assert.doesNotMatch(cliTable(cli), /NODE_EXTRA_CA_CERTS/);
+    const both = { ...cli, withoutExtraCaCerts: { coldMs: 210, nodeMs: 40 } };
+    assert.deepEqual(cold(both).map((t) => [t.measured, t.met]), [
+      ['300 ms, 2.31× (`node -e 0`: 130 ms)', true],
+      ['210 ms, 5.25× (`node -e 0`: 40 ms)', false],
+    ]);
+    assert.match(cliTable(both), /without NODE_EXTRA_CA_CERTS .*\| 210 ms \|\n.*without NODE_EXTRA_CA_CERTS \| 40 ms \|$/);
   });
 });

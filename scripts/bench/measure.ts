@@ -32,8 +32,11 @@ export class TimeoutError extends Error {
 /** Time limit of every child process, ms; changed by `--timeout`. */
 export const limits = { timeoutMs: 300_000 };
 
-/** Runs a command from the repository root; throws on a non-zero exit or after the time limit. */
-export function run(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): RunResult {
+/**
+ * Runs a command from the repository root, with `env` over this process's environment (a variable
+ * set to undefined is left out); throws on a non-zero exit or after the time limit.
+ */
+export function run(command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): RunResult {
   const started = performance.now();
   const result = spawnSync(command, args, {
     cwd: ROOT,
