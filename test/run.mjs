@@ -140,10 +140,10 @@ const TMPFS_MAGIC = 0x01021994;
  * Where the tests' temporary folders go: `TMPDIR` for the test processes and every process they
  * start. An explicit TMPDIR is kept (returns undefined); else a fresh folder in `shm` when that is
  * a writable tmpfs (Linux's /dev/shm), else undefined (the system's temp folder). The tests create
- * and delete some 30,000 files a run. On ext4 without a journal, as on the 2-core machine, a new
- * file skips every inode of its group freed in the last minute or more, one inode-table lookup
- * each: the write tests' 400-file trees took 0.8 ms a file in /tmp after a run's deletions, and
- * 0.03 ms in /dev/shm (`synth write` tests: 11–15 CPU-s in /tmp, 7.7 in /dev/shm).
+ * and delete many files. On ext4 without a journal, as on the 2-core machine, a new file skips
+ * every inode of its group freed in the last minute or more, one inode-table lookup each: after a
+ * test run, creating a file in /tmp took 0.3–1.7 ms of CPU, and 0.025 ms in /dev/shm (`synth
+ * write` tests: 11–15 CPU-s in /tmp, 7.7 in /dev/shm).
  */
 export function scratchTmpdir(env = process.env, shm = '/dev/shm') {
   if (env.TMPDIR) return undefined;
@@ -174,11 +174,14 @@ async function run(options) {
   const bundles = await groupBundles();
   const tmpdir = scratchTmpdir();
   const env = testEnv(process.env, tmpdir);
-  // node --test passes its V8 flags on to the test processes. Semi-spaces of up to 64 MB (V8's
-  // default stops at 16) scavenge less often in processes that render and parse all along. In
-  // interleaved runs of the suite, 32 MB took 4.4 CPU-s less than the default (mean of three
-  // pairs), and 64 MB 3 CPU-s less than 32 (two rounds), about 91 CPU-s in a slow phase.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', '--test', `--test-concurrency=${bundles.length}`, ...reporter, ...options, ...bundles], { stdio: 'inherit', env });
+  // node --test passes its node and V8 options on to the test processes. Semi-spaces of up to
+  // 64 MB (V8's default stops at 16) scavenge less often in processes that render and parse all
+  // along: in interleaved runs of the suite, 32 MB took 4.4 CPU-s less than the default (mean of
+  // three pairs), and 64 MB 3 CPU-s less than 32 (two rounds), about 91 CPU-s in a slow phase.
+  // One V8 worker thread instead of four: two test processes and their children already keep
+  // the cores busy; 45.3 s against 47.1 (means of six interleaved runs each, 41–50 s), 1.6 s less
+  // system CPU.
+  const child = spawn(process.execPath, ['--v8-pool-size=1', '--max-semi-space-size=64', '--enable-source-maps', '--test', `--test-concurrency=${bundles.length}`, ...reporter, ...options, ...bundles], { stdio: 'inherit', env });
   // A signal sent to this process alone (kill PID) reaches the runner too; Ctrl-C reaches both.
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
