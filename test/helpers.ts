@@ -65,12 +65,17 @@ export function objectsOf(rendered: RenderedFleet, cluster: string, layer?: stri
 }
 
 /**
- * The fleet checks of a fresh render of `fleet`, as `meshfleet check` runs them: on the render's
- * documents (their equality with the YAML is test/check-documents.test.ts's).
+ * The fleet checks of `rendered`, a render of `fleet` made with `documents: true`, as `meshfleet
+ * check` runs them: on the render's documents (their equality with the YAML is
+ * test/check-documents.test.ts's).
  */
+export function checksOf(fleet: Fleet, rendered: RenderedFleet, options: Omit<CheckOptions, 'documents'> = {}): Finding[] {
+  return runChecks(fleet, rendered.files, { ...options, documents: rendered.documents });
+}
+
+/** The fleet checks of a fresh render of `fleet` (see checksOf). */
 export function checksOfRender(fleet: Fleet, options: Omit<CheckOptions, 'documents'> = {}): Finding[] {
-  const { files, documents } = renderFleet(fleet, { distInRepo: options.distInRepo, documents: true });
-  return runChecks(fleet, files, { ...options, documents });
+  return checksOf(fleet, renderFleet(fleet, { distInRepo: options.distInRepo, documents: true }), options);
 }
 
 export function find(objects: K8sObject[], kind: string, name: string, namespace?: string): K8sObject | undefined {

@@ -14,10 +14,9 @@ import { ConfigError, formatProblem } from '../config/problems.ts';
 import { UPGRADE_STEPS, fleetAtStep } from '../scripts/docs/istio-upgrade-steps.ts';
 import { formatFinding } from '../scripts/review/findings.ts';
 import { istioStepFindings, waveSkewFindings } from '../scripts/review/istio-steps.ts';
-import { runChecks } from '../scripts/review/checks.ts';
 import { bareRemote, QUIET_GIT_ENV } from './commands.ts';
 import { upgradeSteps } from './upgrade-steps.ts';
-import { DEFAULT_FLEET, ROOT, find, fleetTree, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
+import { DEFAULT_FLEET, ROOT, checksOf, find, fleetTree, mustFind, objectsOf, readText, runCommand, tempDir, type K8sObject } from './helpers.ts';
 
 type Values = Record<string, any>;
 const values = (hr: K8sObject): Values => (hr.spec as { values: Values }).values;
@@ -109,7 +108,7 @@ describe('the documented upgrade, step by step (docs/istio-upgrade.md)', () => {
 
   test('every step: fleet checks clean, and a safe step from the one before', () => {
     fleets.forEach((fleet, i) => {
-      const findings = runChecks(fleet, renders[i]!.files, { documents: renders[i]!.documents });
+      const findings = checksOf(fleet, renders[i]!);
       assert.deepEqual(findings.map(formatFinding), [], UPGRADE_STEPS[i]!.title);
       if (i > 0) assert.deepEqual(istioStepFindings(fleets[i - 1]!, fleet).map(formatFinding), [], UPGRADE_STEPS[i]!.title);
     });

@@ -15,11 +15,12 @@ import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { writeTree } from '../scripts/lib/write-tree.ts';
-import { hasErrors, runChecks } from '../scripts/review/checks.ts';
+import { hasErrors } from '../scripts/review/checks.ts';
 import { FakeGcloudBin } from './fake-bin-gcloud/harness.ts';
 import { FAKE_BIN, removeSandboxes, runInProcess, sandbox, type BootstrapRun, type Sandbox } from './fake-bin/harness.ts';
 import { runProvision, type RunResult } from './fake-gke/harness.ts';
 import { FakeGke } from './fake-gke/server.ts';
+import { checksOf } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FAKE_KUBE = fileURLToPath(new URL('./fake-kube', import.meta.url));
@@ -66,9 +67,9 @@ let fleet: Fleet;
 function edit(doc: FleetDoc): void {
   writeFileSync(fleetFile, stringify(doc));
   fleet = loadFleet(fleetFile);
-  const { files, documents } = renderFleet(fleet, { documents: true });
-  writeTree(dist, files);
-  const findings = runChecks(fleet, files, { distInRepo: 'dist', documents });
+  const rendered = renderFleet(fleet, { documents: true });
+  writeTree(dist, rendered.files);
+  const findings = checksOf(fleet, rendered, { distInRepo: 'dist' });
   assert.equal(hasErrors(findings), false, JSON.stringify(findings));
 }
 

@@ -27,11 +27,10 @@ import {
   checkRemotePrimaries,
   checkSubsets,
   formatFinding,
-  runChecks,
   type Finding,
 } from '../scripts/review/checks.ts';
 import { writeTree } from '../scripts/lib/write-tree.ts';
-import { DEFAULT_FLEET, EXAMPLES, ROOT, checksOfRender, render, runCommand, tempDir } from './helpers.ts';
+import { DEFAULT_FLEET, EXAMPLES, ROOT, checksOf, checksOfRender, render, runCommand, tempDir } from './helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/fixtures/review');
 const { fleet, rendered } = render(DEFAULT_FLEET);
@@ -66,7 +65,7 @@ describe('fleet checks are quiet on the default fleet and every example', () => 
   for (const file of [DEFAULT_FLEET, ...EXAMPLES]) {
     test(file.replace(ROOT, ''), () => {
       const r = render(file);
-      assert.deepEqual(runChecks(r.fleet, r.rendered.files, { documents: r.rendered.documents }).map(formatFinding), []);
+      assert.deepEqual(checksOf(r.fleet, r.rendered).map(formatFinding), []);
     });
   }
 
