@@ -136,6 +136,15 @@ export async function groupBundles(count = packCount()) {
 
 const TMPFS_MAGIC = 0x01021994;
 
+/** Whether `folder` is on a tmpfs (false when it does not exist: macOS has no /dev/shm). */
+export function isTmpfs(folder) {
+  try {
+    return statfsSync(folder).type === TMPFS_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Where the tests' temporary folders go: `TMPDIR` for the test processes and every process they
  * start. An explicit TMPDIR is kept (returns undefined); else a fresh folder in `shm` when that is
@@ -146,12 +155,11 @@ const TMPFS_MAGIC = 0x01021994;
  * write` tests: 11–15 CPU-s in /tmp, 7.7 in /dev/shm).
  */
 export function scratchTmpdir(env = process.env, shm = '/dev/shm') {
-  if (env.TMPDIR) return undefined;
+  if (env.TMPDIR || !isTmpfs(shm)) return undefined;
   try {
-    if (statfsSync(shm).type !== TMPFS_MAGIC) return undefined;
     return mkdtempSync(join(shm, 'meshfleet-test-'));
   } catch {
-    return undefined;
+    return undefined; // not writable
   }
 }
 
