@@ -3,8 +3,9 @@
  * Synth at fleet scale against the serialization floor (DESIGN.md § Performance). For each size,
  * a synthetic fleet (scripts/bench/synthetic-fleet.ts) is synthesized in fresh processes, and the
  * same objects are written again by a process that only serializes them with `yaml` (the floor).
- * Then the default fleet's `synth` CLI, cold and re-run. Prints the tables and writes them, with
- * the machine and the targets, into docs/benchmarks.md.
+ * Then the default fleet's `synth` CLI, cold and re-run (where NODE_EXTRA_CA_CERTS is set, the cold
+ * synth and `node -e 0` also without it). Prints the tables and writes them, with the machine and
+ * the targets, into docs/benchmarks.md.
  */
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +29,9 @@ process (bundled and started from V8's code cache, as the meshfleet command is):
 CPU time, peak RSS, objects and files; and the floor, a process that writes the same
 objects into the same files with \`yaml\` alone. For each fleet of more than one cluster,
 a one-cluster edit re-synthesized from the synth cache. Then \`synth\` of the default
-fleet, cold and re-run with nothing changed. Prints medians and writes them, with the
-machine and the targets, into the report.
+fleet, cold and re-run with nothing changed; where NODE_EXTRA_CA_CERTS is set, which node
+reads at every start, the cold synth and \`node -e 0\` also without it. Prints medians and
+writes them, with the machine and the targets, into the report.
 
 Options:
   --sizes LIST     CLUSTERSxSERVICES, comma-separated (default: ${DEFAULT_SIZES})
