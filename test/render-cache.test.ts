@@ -6,10 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
+import { DETAIL_UP_TO_CLUSTERS } from '../clusters/overview.ts';
+import type { KeptCost } from '../clusters/routing.ts';
 import { loadFleet } from '../config/load.ts';
 import type { SourceMemos } from '../config/source.ts';
-import { cacheFileFor, knownFiles, loadRenderCache, saveRenderCache } from '../scripts/lib/render-cache.ts';
+import { cacheFileFor, knownFiles, loadRenderCache, packCosts, saveRenderCache, unpackCosts } from '../scripts/lib/render-cache.ts';
+import { writeSyntheticFleet } from '../scripts/bench/synthetic-fleet.ts';
 import { writeTree } from '../scripts/lib/write-tree.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
@@ -88,5 +92,32 @@ describe('synth cache', () => {
     writeFileSync(cacheFileFor(other, root), readFileSync(cacheFileFor(out, root)));
     const cache = loadRenderCache(other, 'code-1', root);
     assert.deepEqual([cache.clusters.size, cache.memos.size], [0, 0]);
+  });
+});
+
+describe('packed kept costs', () => {
+  test('unpack gives back what was packed: rows of any width, costs not computed, services left unserved', () => {
+    const costs = new Map<string, (KeptCost | null)[]>([
+      ['a|', [[797.4108775510206], null, [0], [1e-9, 'reviews', 'ratings'], null]],
+      ['b|us-east1', []],
+      ['c|', [null, [Number.MAX_VALUE, 'details']]],
+    ]);
+    const packed = packCosts(costs);
+    assert.deepEqual(unpackCosts(packed), costs);
+    assert.deepEqual(unpackCosts(deserialize(serialize(packed)) as ReturnType<typeof packCosts>), costs, 'through V8\'s serializer, as the cache file keeps it');
+    assert.equal(packed.ms.length, 7);
+    assert.deepEqual(packed.unserved, [[3, 'reviews', 'ratings'], [6, 'details']]);
+  });
+
+  test('a fleet above the detail limit keeps costs, computed and not, and they survive the cache', () => {
+    // Costs are kept only above DETAIL_UP_TO_CLUSTERS (FLEET.md summarizes paths there).
+    const fleet = loadFleet(writeSyntheticFleet(tempDir(), { clusters: DETAIL_UP_TO_CLUSTERS + 2, services: 3 }));
+    const { routing } = renderFleet(fleet, { incremental: { salt: 'code-1' } });
+    const rows = [...routing!.costs.values()].flat();
+    assert.ok(rows.some((c) => c === null) && rows.some((c) => c !== null), 'both kinds present');
+    const root = tempDir();
+    const out = join(tempDir(), 'dist');
+    saveRenderCache(out, { clusters: new Map(), memos: new Map(), routing: routing!, stamps: new Map() }, 'code-1', root);
+    assert.deepEqual(loadRenderCache(out, 'code-1', root).routing, routing);
   });
 });
