@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { ensureBundle } from '../bin/bundle.mjs';
+import { endWhenWritten } from '../scripts/lib/cli.ts';
 import { MESHFLEET_BIN, ROOT, runCommand, tempDir } from './commands.ts';
 
 const RUN_BUNDLE = pathToFileURL(join(ROOT, 'bin/run-bundle.cjs')).href;
@@ -55,6 +56,16 @@ describe('meshfleet bin', () => {
     assert.match(entry, /cli-[0-9a-f]{16}[/\\]cli\.cjs$/);
     assert.equal(await ensureBundle(), entry);
     assert.doesNotMatch(readFileSync(entry, 'utf8').slice(0, 4096), /^import |^export /m);
+  });
+
+  test('a finished command ends the process at once only when stdout and stderr have nothing left to write', () => {
+    const exits: string[] = [];
+    const exit = (label: string) => () => exits.push(label);
+    endWhenWritten([{ writableLength: 0 }, { writableLength: 0 }], exit('drained'));
+    // Pipes are written asynchronously on macOS: a pending write must drain, with node's natural end.
+    endWhenWritten([{ writableLength: 0 }, { writableLength: 17 }], exit('stderr pending'));
+    endWhenWritten([{ writableLength: 4096 }, { writableLength: 0 }], exit('stdout pending'));
+    assert.deepEqual(exits, ['drained']);
   });
 });
 

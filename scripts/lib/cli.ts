@@ -67,3 +67,17 @@ export async function runMain(main: () => Promise<number | void> | number | void
   }
 }
 
+
+/**
+ * Ends the process once a command is done, instead of when node would: with the event loop empty,
+ * node still waits for V8's background work (optimizing compiles a finished run no longer needs),
+ * about 20 ms of wall and 40 ms of CPU of every command. 'exit' listeners run as ever (the code
+ * cache is written from one). Only with nothing left to write: where stdout or stderr is written
+ * asynchronously (pipes on macOS), the natural end lets it drain.
+ */
+export function endWhenWritten(
+  streams: readonly { readonly writableLength: number }[] = [process.stdout, process.stderr],
+  exit: () => void = () => process.exit(),
+): void {
+  if (streams.every((s) => s.writableLength === 0)) exit();
+}
