@@ -124,8 +124,9 @@ function defaultWorkDir(): string {
 }
 
 /**
- * Synth and floor, `runs` times each, interleaved; then one re-synth into the last output; then
- * incremental synths after editing one cluster (see measureEdit).
+ * Synth, floor and (for a fleet of more than one cluster) a one-cluster edit, `runs` times each,
+ * interleaved, so that the machine's slow and fast phases fall on all three alike and their ratios
+ * hold; then one re-synth into the last output.
  */
 function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overview: boolean, children: Children): SizeOutcome {
   const config = writeSyntheticFleet(join(dir, 'config'), size);
@@ -135,6 +136,7 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
   const floors: Measured[] = [];
   let out = '';
   try {
+    const edits = size.clusters > 1 ? new OneClusterEdits(dir, config, flags, children) : undefined;
     for (let i = 0; i < runs; i++) {
       if (out) rmSync(out, { recursive: true, force: true });
       out = join(dir, `synth-${i}`);
@@ -150,11 +152,12 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
       const floorOut = join(dir, `floor-${i}`);
       floors.push(runChild(children.floor, [floorFile, floorOut]));
       rmSync(floorOut, { recursive: true, force: true });
+      edits?.next();
     }
     const again = runChild(children.synth, [config, out, ...flags]);
     const synth = medianReport(synths);
     const floor = medianReport(floors);
-    const edit = size.clusters > 1 ? measureEdit(dir, config, flags, runs, children) : undefined;
+    const edit = edits?.result();
     console.log(`${sizeLabel(size)}: ${synth.objects} objects, synth ${Math.round(synth.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms (${(synth.wallMs / floor.wallMs).toFixed(2)}×)${edit ? `, one-cluster edit ${Math.round(edit.wallMs)} ms` : ''}`);
     return { clusters: size.clusters, services: size.services, synth, floor, resynth: { written: again.written, wallMs: again.wallMs }, edit };
   } catch (err) {
@@ -167,29 +170,42 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
 }
 
 /**
- * Incremental synth after a one-cluster edit: a full synth fills the render cache, then `runs`
- * synths each follow a change of one placement's replicas (3, 4, 3, …) in the middle cluster, the
- * most common edit; each renders only what that edit touches. Wall time median, the clusters
+ * Incremental synths after a one-cluster edit, in a copy of the fleet file beside it (so the full
+ * synths keep theirs): a first synth fills the render cache, then each `next()` changes one
+ * placement's replicas (3, 4, 3, …) in the middle cluster, the most common edit, and synthesizes
+ * again, rendering only what that edit touches. `result()`: the wall time median, the clusters
  * rendered, and whether every written file is that cluster's (or FLEET.md).
  */
-function measureEdit(dir: string, config: string, flags: readonly string[], runs: number, children: Children): EditResult {
-  const out = join(dir, 'incremental');
-  const cacheRoot = join(dir, 'cache');
-  const incremental = [...flags, '--incremental', cacheRoot];
-  const original = readFileSync(config, 'utf8');
-  const doc = parseDocument(original);
-  const clusters = (doc.getIn(['clusters']) as { items: { get(key: string): unknown }[] }).items.map((c) => String(c.get('name')));
-  const cluster = clusters[clusters.length >> 1]!;
-  const placement = ['apps', 'shop', 'placement', cluster];
-  const workload = String((doc.getIn(placement) as { items: { key: { value: unknown } }[] }).items[0]!.key.value);
-  try {
-    runChild(children.synth, [config, out, ...incremental]);
-    const edits: Measured[] = [];
-    for (let i = 0; i < runs; i++) {
-      doc.setIn([...placement, workload], { replicas: 3 + (i % 2) });
-      writeFileSync(config, doc.toString());
-      edits.push(runChild(children.synth, [config, out, ...incremental]));
-    }
+class OneClusterEdits {
+  private readonly config: string;
+  private readonly args: readonly string[];
+  private readonly doc: ReturnType<typeof parseDocument>;
+  private readonly cluster: string;
+  private readonly placement: readonly string[];
+  private readonly edits: Measured[] = [];
+
+  constructor(dir: string, fleetFile: string, flags: readonly string[], private readonly children: Children) {
+    this.config = join(dirname(fleetFile), 'fleet-edited.yaml');
+    const text = readFileSync(fleetFile, 'utf8');
+    writeFileSync(this.config, text);
+    this.args = [this.config, join(dir, 'incremental'), ...flags, '--incremental', join(dir, 'cache')];
+    this.doc = parseDocument(text);
+    const clusters = (this.doc.getIn(['clusters']) as { items: { get(key: string): unknown }[] }).items.map((c) => String(c.get('name')));
+    this.cluster = clusters[clusters.length >> 1]!;
+    const placement = ['apps', 'shop', 'placement', this.cluster];
+    const workload = String((this.doc.getIn(placement) as { items: { key: { value: unknown } }[] }).items[0]!.key.value);
+    this.placement = [...placement, workload];
+    runChild(children.synth, this.args);
+  }
+
+  next(): void {
+    this.doc.setIn(this.placement, { replicas: 3 + (this.edits.length % 2) });
+    writeFileSync(this.config, this.doc.toString());
+    this.edits.push(runChild(this.children.synth, this.args));
+  }
+
+  result(): EditResult {
+    const { edits, cluster } = this;
     const paths = edits.flatMap((e) => e.writtenPaths ?? []);
     return {
       cluster,
@@ -198,8 +214,6 @@ function measureEdit(dir: string, config: string, flags: readonly string[], runs
       written: median(edits.map((e) => e.written)),
       onlyThatCluster: paths.length > 0 && paths.every((p) => p === 'FLEET.md' || p.startsWith(`clusters/${cluster}/`)),
     };
-  } finally {
-    writeFileSync(config, original);
   }
 }
 
