@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -85,17 +85,32 @@ describe('code cache (bin/run-bundle.cjs)', () => {
     assert.equal(again.stdout, first.stdout, 'the same output from the cache');
   });
 
-  test('help, bad usage and unknown commands write no cache; a run that fails on its input (exit 1) does', () => {
+  test('bad usage and unknown commands write no cache; a run that fails on its input (exit 1) does', () => {
     const entry = tinyBundle();
-    for (const args of [['check', '0', '--help'], ['check', '2'], ['--help', '0']]) {
+    for (const args of [['check', '2'], ['checkk', '2'], ['Check!', '2']]) {
       const run = runThroughCache(entry, args);
-      assert.equal(run.status, Number(args[1] === '0' ? 0 : args[1]));
+      assert.equal(run.status, 2);
       assert.ok(!existsSync(run.cacheFile!), `${args.join(' ')}: no ${run.cacheFile}`);
     }
     const failed = runThroughCache(entry, ['check', '1']);
     assert.equal(failed.status, 1);
+    assert.equal(failed.cacheFile, `${entry}.check.v8cache`);
     assert.ok(existsSync(failed.cacheFile!));
-    rmSync(failed.cacheFile!);
+  });
+
+  test('every help run shares one help cache, never a command\'s; help that ends in bad usage writes none', () => {
+    const entry = tinyBundle();
+    const help = `${entry}.help.v8cache`;
+    assert.equal(runThroughCache(entry, ['--help', '2']).cacheFile, help);
+    assert.ok(!existsSync(help), 'exit 2: not written');
+    const first = runThroughCache(entry, ['check', '0', '--help']);
+    assert.deepEqual([first.status, first.cache, first.cacheFile], [0, 'none', help]);
+    assert.ok(existsSync(help), 'written by the first help run');
+    assert.ok(!existsSync(`${entry}.check.v8cache`), 'check --help leaves check\'s own cache alone');
+    for (const args of [['--help', '0'], ['help', '0'], ['synth', '0', '-h']]) {
+      const run = runThroughCache(entry, args);
+      assert.deepEqual([run.cache, run.cacheFile], ['used', help], args.join(' '));
+    }
   });
 
   test('the real CLI starts from its cache once a run of the command wrote it, with the same output', async () => {
