@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
+import { contentHash } from '../clusters/content-hash.ts';
 import { renderFleet, type RenderedFleet } from '../clusters/render.ts';
 import { DETAIL_UP_TO_CLUSTERS } from '../clusters/overview.ts';
 import type { KeptCost } from '../clusters/routing.ts';
@@ -84,6 +85,27 @@ describe('synth cache', () => {
     assert.deepEqual([cache.clusters.size, cache.memos.size], [0, 0]);
     writeFileSync(file, bytes.subarray(0, bytes.length >> 1));
     assert.equal(loadRenderCache(out, 'code-1', root).clusters.size, 0);
+  });
+
+  test('a cache of an older format (an upgrade of meshfleet) is not used: the next synth renders in full', () => {
+    const { root, out } = saved();
+    const file = cacheFileFor(out, root);
+    const bytes = readFileSync(file);
+    const current = deserialize(bytes.subarray(bytes.indexOf(0x0a) + 1)) as { format: number };
+    const write = (data: object) => {
+      const body = serialize(data);
+      writeFileSync(file, Buffer.concat([Buffer.from(`${contentHash(body)}\n`), body]));
+    };
+    const none = () => {
+      const cache = loadRenderCache(out, 'code-1', root);
+      return [cache.clusters.size, cache.memos.size, cache.stamps.size, cache.routing.costs.size];
+    };
+    // Refused by its number even where its layout would read as this format's.
+    write({ ...current, format: current.format - 1 });
+    assert.deepEqual(none(), [0, 0, 0, 0]);
+    // Format 5's own layout (stamps as rows), with a valid checksum.
+    write({ ...current, format: 5, stamps: [['FLEET.md', 1, 2, 3, 4]] });
+    assert.deepEqual(none(), [0, 0, 0, 0]);
   });
 
   test('the cache of another output directory is not used, even under this one\'s name', () => {
