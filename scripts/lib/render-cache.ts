@@ -106,19 +106,19 @@ interface PackedCosts {
 }
 
 export function packCosts(costs: RoutingMemo['costs']): PackedCosts {
-  const keys: string[] = [];
-  const widths: number[] = [];
-  const ms: number[] = [];
+  const keys = [...costs.keys()];
+  const rows = [...costs.values()];
+  const widths = Uint32Array.from(rows, (row) => row.length);
+  const ms = new Float64Array(widths.reduce((a, b) => a + b, 0));
   const unserved: [number, ...string[]][] = [];
-  for (const [key, row] of costs) {
-    keys.push(key);
-    widths.push(row.length);
+  let at = 0;
+  for (const row of rows) {
     for (const cost of row) {
-      if (cost && cost.length > 1) unserved.push([ms.length, ...cost.slice(1) as string[]]);
-      ms.push(cost ? cost[0] : NaN);
+      if (cost && cost.length > 1) unserved.push([at, ...cost.slice(1) as string[]]);
+      ms[at++] = cost ? cost[0] : NaN;
     }
   }
-  return { keys, widths: Uint32Array.from(widths), ms: Float64Array.from(ms), unserved };
+  return { keys, widths, ms, unserved };
 }
 
 export function unpackCosts(packed: PackedCosts): RoutingMemo['costs'] {
@@ -234,7 +234,7 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
     texts,
     sources: { salt, memos: JSON.stringify([...cache.memos]) },
     routing: { costs: packCosts(cache.routing.costs), shapes: JSON.stringify([...cache.routing.shapes]) },
-    stamps: { paths: [...cache.stamps.keys()], numbers: Float64Array.from([...cache.stamps.values()].flatMap((t) => [t.size, t.mtimeMs, t.ctimeMs, t.ino])) },
+    stamps: packStamps(cache.stamps),
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -242,6 +242,18 @@ export function saveRenderCache(outDir: string, cache: RenderCache, salt: string
   writeFileSync(tmp, Buffer.concat([Buffer.from(`${contentHash(body)}\n`), body]));
   renameSync(tmp, file);
   pruneCaches(dirname(file));
+}
+
+function packStamps(stamps: ReadonlyMap<string, FileStamp>): CacheFile['stamps'] {
+  const numbers = new Float64Array(4 * stamps.size);
+  let at = 0;
+  for (const t of stamps.values()) {
+    numbers[at++] = t.size;
+    numbers[at++] = t.mtimeMs;
+    numbers[at++] = t.ctimeMs;
+    numbers[at++] = t.ino;
+  }
+  return { paths: [...stamps.keys()], numbers };
 }
 
 function pruneCaches(dir: string): void {
