@@ -67,7 +67,6 @@ export async function runMain(main: () => Promise<number | void> | number | void
   }
 }
 
-
 /**
  * Ends the process once a command is done, instead of when node would: with the event loop empty,
  * node still waits for V8's background work (optimizing compiles a finished run no longer needs),
