@@ -22,15 +22,20 @@ const vm = require('node:vm');
 
 /** Exit codes after which a run's compiled code is worth keeping: done (0) or failed on input (1). */
 const REAL_RUN_EXITS = new Set([0, 1]);
-const HELP = new Set(['-h', '--help', 'help']);
+/** What asks for help: as the command (`meshfleet help`), or as an option (`synth --help`). */
+const HELP_COMMANDS = new Set(['-h', '--help', 'help']);
+const HELP_OPTIONS = new Set(['-h', '--help']);
 
 /**
  * Which cache a command line uses, and whether its run may write one: a command's own, or `help`
- * for every run that asks for help (`synth --help` too) and for a command line that names no
- * command (`meshfleet` alone, which only prints the usage and exits 2, writes none).
+ * for every run that asks for help (`synth --help` too; `synth --out help` is a real run) and for
+ * a command line that names no command (`meshfleet` alone prints the usage and writes none).
+ * Options after `--` are not the command's to read.
  */
-function cacheOf([command = '', ...options]) {
-  if (HELP.has(command) || options.some((o) => HELP.has(o))) return { name: 'help', keep: true };
+function cacheOf([command = '', ...rest]) {
+  const end = rest.indexOf('--');
+  const options = end < 0 ? rest : rest.slice(0, end);
+  if (HELP_COMMANDS.has(command) || options.some((o) => HELP_OPTIONS.has(o))) return { name: 'help', keep: true };
   const named = /^[a-z][a-z-]{0,30}$/.test(command);
   return { name: named ? command : 'help', keep: named };
 }

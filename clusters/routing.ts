@@ -739,8 +739,8 @@ export function regionDownCosts(fleet: Fleet, kept?: KeptCosts): Map<string, Pat
 export type KeptCost = readonly [ms: number, ...unserved: string[]];
 
 /**
- * FLEET.md's routing kept across renders (JSON-safe: doubles survive JSON exactly, so synth keeps
- * it in its cache): the costs below each service, which an edit computes again only for the
+ * FLEET.md's routing kept across renders (plain data: finite doubles, strings and nulls, which
+ * synth's cache keeps exactly, scripts/lib/render-cache.ts): the costs below each service, which an edit computes again only for the
  * services whose calls reach what it changed, and the shapes of the request paths, which an edit
  * that moves no workload and changes no route leaves as they were.
  */
@@ -753,7 +753,7 @@ export interface KeptCosts {
   readonly next: RoutingMemo;
 }
 
-/** What FLEET.md's routing keeps from one render for the next (`KeptCosts`); JSON-safe. */
+/** What FLEET.md's routing keeps from one render for the next (`KeptCosts`); plain data. */
 export interface RoutingMemo {
   /** Costs below calls: key (`costsBelow` and the region down) → by region number, null where not computed. */
   readonly costs: Map<string, (KeptCost | null)[]>;

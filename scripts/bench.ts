@@ -169,6 +169,9 @@ function measureSize(dir: string, size: SyntheticFleetSize, runs: number, overvi
   }
 }
 
+/** The edits' own fleet file, beside the one the full synths read (its app files are found from there). */
+const EDITED_FLEET_FILE = 'fleet-edited.yaml';
+
 /**
  * Incremental synths after a one-cluster edit, in a copy of the fleet file beside it (so the full
  * synths keep theirs): a first synth fills the render cache, then each `next()` changes one
@@ -185,7 +188,7 @@ class OneClusterEdits {
   private readonly edits: Measured[] = [];
 
   constructor(dir: string, fleetFile: string, flags: readonly string[], private readonly children: Children) {
-    this.config = join(dirname(fleetFile), 'fleet-edited.yaml');
+    this.config = join(dirname(fleetFile), EDITED_FLEET_FILE);
     const text = readFileSync(fleetFile, 'utf8');
     writeFileSync(this.config, text);
     this.args = [this.config, join(dir, 'incremental'), ...flags, '--incremental', join(dir, 'cache')];

@@ -113,6 +113,23 @@ describe('code cache (bin/run-bundle.cjs)', () => {
     }
   });
 
+  test('"help" as an option\'s value, or after --, is a real run of the command, with the command\'s cache', () => {
+    const entry = tinyBundle();
+    for (const args of [['check', '0', '--out', 'help'], ['check', '0', '--', '--help']]) {
+      const run = runThroughCache(entry, args);
+      assert.deepEqual([run.status, run.cacheFile], [0, `${entry}.check.v8cache`], args.join(' '));
+    }
+    assert.ok(existsSync(`${entry}.check.v8cache`));
+    assert.ok(!existsSync(`${entry}.help.v8cache`), 'the help cache holds help runs only');
+  });
+
+  test('a command line with no command uses the help cache but writes none, even when it exits 0', () => {
+    const entry = tinyBundle();
+    const run = runThroughCache(entry, []);
+    assert.deepEqual([run.status, run.cacheFile], [0, `${entry}.help.v8cache`]);
+    assert.ok(!existsSync(run.cacheFile!));
+  });
+
   test('the real CLI starts from its cache once a run of the command wrote it, with the same output', async () => {
     const env = { ...process.env, MESHFLEET_DEBUG: '1' };
     const first = await runCommand('check', ['--config', 'config/fleet.yaml'], ROOT, env);

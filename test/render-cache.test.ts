@@ -103,7 +103,7 @@ describe('synth cache', () => {
     // Refused by its number even where its layout would read as this format's.
     write({ ...current, format: current.format - 1 });
     assert.deepEqual(none(), [0, 0, 0, 0]);
-    // Format 5's own layout (stamps as rows), with a valid checksum.
+    // Stamps as format 5 kept them (rows), with a valid checksum: not read in part either.
     write({ ...current, format: 5, stamps: [['FLEET.md', 1, 2, 3, 4]] });
     assert.deepEqual(none(), [0, 0, 0, 0]);
   });
@@ -129,6 +129,8 @@ describe('packed kept costs', () => {
     assert.deepEqual(unpackCosts(deserialize(serialize(packed)) as ReturnType<typeof packCosts>), costs, 'through V8\'s serializer, as the cache file keeps it');
     assert.equal(packed.ms.length, 7);
     assert.deepEqual(packed.unserved, [[3, 'reviews', 'ratings'], [6, 'details']]);
+    // Widths that do not add up to the milliseconds (a cache that cannot be what save wrote): refused.
+    assert.throws(() => unpackCosts({ ...packed, widths: Uint32Array.from([5, 0, 1]) }), /disagree/);
   });
 
   test('a fleet above the detail limit keeps costs, computed and not, and they survive the cache', () => {

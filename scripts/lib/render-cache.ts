@@ -99,7 +99,11 @@ interface PackedCosts {
   readonly keys: string[];
   /** How many costs (regions) each key has. */
   readonly widths: Uint32Array;
-  /** Every cost's milliseconds, key after key; NaN for a cost not computed (null). */
+  /**
+   * Every cost's milliseconds, key after key; NaN for a cost not computed (null). A cost is a sum
+   * of finite round-trip times, never NaN; were one NaN, it would read back as not computed and
+   * be computed again, which costs time, not correctness.
+   */
   readonly ms: Float64Array;
   /** The costs that leave services unserved: position in `ms`, then those services. */
   readonly unserved: [number, ...string[]][];
@@ -195,10 +199,8 @@ export function loadRenderCache(outDir: string, salt: string, root = PROJECT_ROO
       digests: unpack(c.digests),
     }]));
     const memos: SourceMemos = data.sources.salt === salt ? new Map(JSON.parse(data.sources.memos) as [string, SourceMemo][]) : new Map();
-    const { paths, numbers: n } = data.stamps;
-    const stamps = new Map(paths.map((path, i): [string, FileStamp] => [path, { size: n[4 * i]!, mtimeMs: n[4 * i + 1]!, ctimeMs: n[4 * i + 2]!, ino: n[4 * i + 3]! }]));
     const shapes = new Map(JSON.parse(data.routing.shapes) as [string, PathShape[]][]);
-    return { clusters, memos, routing: { costs: unpackCosts(data.routing.costs), shapes }, stamps };
+    return { clusters, memos, routing: { costs: unpackCosts(data.routing.costs), shapes }, stamps: unpackStamps(data.stamps) };
   } catch {
     return empty();
   }
@@ -254,6 +256,11 @@ function packStamps(stamps: ReadonlyMap<string, FileStamp>): CacheFile['stamps']
     numbers[at++] = t.ino;
   }
   return { paths: [...stamps.keys()], numbers };
+}
+
+function unpackStamps({ paths, numbers }: CacheFile['stamps']): Map<string, FileStamp> {
+  if (numbers.length !== 4 * paths.length) throw new Error('packed stamps: paths and numbers disagree');
+  return new Map(paths.map((path, i) => [path, { size: numbers[4 * i]!, mtimeMs: numbers[4 * i + 1]!, ctimeMs: numbers[4 * i + 2]!, ino: numbers[4 * i + 3]! }]));
 }
 
 function pruneCaches(dir: string): void {
