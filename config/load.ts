@@ -18,9 +18,9 @@ import { FleetAppSchema, FleetSchema, type FleetData } from './schema.ts';
 import { survivesJson } from './plain-json.ts';
 import { readYamlFile, type SourceMemos, type YamlSource } from './source.ts';
 import { byCodeUnits } from './code-units.ts';
+import { DEFAULT_FLEET_FILE } from './default-fleet.ts';
 
-/** Default fleet file, relative to the repository root. */
-export const DEFAULT_FLEET_FILE = 'config/fleet.yaml';
+export { DEFAULT_FLEET_FILE } from './default-fleet.ts';
 
 /**
  * The app definitions that ship with meshfleet (Bookinfo). Besides these, a fleet file may only
