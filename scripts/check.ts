@@ -8,6 +8,7 @@ import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, type Problem } from '../config/problems.ts';
+import type { SourceMemos } from '../config/source.ts';
 import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
 import { loadFleetPrintingWarnings } from './lib/load-config.ts';
 import { listFiles } from './lib/write-tree.ts';
@@ -63,8 +64,10 @@ export const main = (): Promise<void> => runMain(async () => {
 
   let fleet: Fleet;
   let configWarnings: readonly Problem[];
+  // With --base, the parse memos of this load serve REF's files that are the same or nearly (fleetAt).
+  const memos: SourceMemos | undefined = args.base !== undefined ? new Map() : undefined;
   try {
-    ({ fleet, warnings: configWarnings } = loadFleetPrintingWarnings(config));
+    ({ fleet, warnings: configWarnings } = loadFleetPrintingWarnings(config, { memos }));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     printProblems([...err.problems, ...err.warnings]);
@@ -76,7 +79,7 @@ export const main = (): Promise<void> => runMain(async () => {
   let revision: FleetAtRevision | undefined;
   if (args.base !== undefined) {
     try {
-      revision = fleetAt(config, args.base, 'check');
+      revision = fleetAt(config, args.base, 'check', memos);
     } catch (err) {
       if (!(err instanceof GitRefError)) throw err;
       process.stderr.write(`--base ${args.base}: ${err.message}\n`);
@@ -98,7 +101,7 @@ export const main = (): Promise<void> => runMain(async () => {
   let stepChecked = false;
   if (args.base !== undefined && revision) {
     try {
-      const base = await revision.use((file) => loadFleet(file));
+      const base = await revision.use((file, _dir, baseMemos) => loadFleet(file, { memos: baseMemos }));
       if (base) findings.push(...istioStepFindings(base, fleet));
       stepChecked = base !== undefined;
       // A merge reaches the first wave at once; the later waves run what their branches hold.

@@ -7,6 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
 import { loadFleetForCommand } from './lib/load-config.ts';
 import type { Fleet } from '../config/model.ts';
+import type { SourceMemos } from '../config/source.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
@@ -63,10 +64,12 @@ export const main = (): Promise<void> => runMain(async () => {
   const base = args.base ?? 'HEAD';
   const config = args.config ?? DEFAULT_FLEET_FILE;
   try {
-    const revision = fleetAt(config, base, 'diff');
+    // The working tree's parse memos serve the files REF has the same or nearly (fleetAt).
+    const memos: SourceMemos = new Map();
+    const revision = fleetAt(config, base, 'diff', memos);
     // Both configs load before either renders: a config that does not load fails at once.
-    const headFleet = loadSide(() => loadFleetForCommand(config), 'the working tree');
-    const baseFleet = await revision.use((file, dir) => loadSide(() => loadFleet(file), base, dir));
+    const headFleet = loadSide(() => loadFleetForCommand(config, { memos }), 'the working tree');
+    const baseFleet = await revision.use((file, dir, baseMemos) => loadSide(() => loadFleet(file, { memos: baseMemos }), base, dir));
     const { head, base: baseSide } = renderSides(headFleet, baseFleet, { head: 'the working tree', base });
     const diff = diffRendered(baseSide.files, head.files, { base: baseSide.paths, head: head.paths }, { base: baseSide.documents, head: head.documents });
     const rollout = [

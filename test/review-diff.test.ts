@@ -3,16 +3,19 @@
  * per cluster and layer, and the text and Markdown reports (a known change gives a known report).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments, stringify } from 'yaml';
 import { requestPaths } from '../clusters/routing.ts';
 import { renderFleet } from '../clusters/render.ts';
 import { loadFleet } from '../config/load.ts';
+import type { SourceMemos } from '../config/source.ts';
+import type { SourceMemo } from '../config/source-memo.ts';
 import { diffRendered, hasChanges } from '../scripts/review/fleet-diff.ts';
 import { COMMENT_MARKER, formatMarkdown, formatText } from '../scripts/review/format-diff.ts';
 import { diffLines } from '../scripts/review/line-diff.ts';
+import { memosIn } from '../scripts/review/git-ref.ts';
 import { parseRendered, type ParsedTexts } from '../scripts/review/objects.ts';
 import { renderSides } from '../scripts/review/render-sides.ts';
 import { diffValues, formatValue } from '../scripts/review/value-diff.ts';
@@ -284,5 +287,44 @@ describe('the two renders of diff (scripts/review/render-sides.ts)', () => {
     assert.deepEqual(same.base.reused, ['frankfurt', 'saopaulo', 'virginia']);
     const none = renderSides(fleet, undefined, { head: 'head', base: 'base' });
     assert.deepEqual([none.base.files.size, none.base.fleet], [0, undefined]);
+  });
+});
+
+describe('REF\'s config loads from the working tree\'s parse memos', () => {
+  test('memos of files in the work tree are keyed as the same files in the checkout; others are left out', () => {
+    const root = realpathSync(tempDir());
+    const checkout = realpathSync(tempDir());
+    const memo = (text: string): SourceMemo => ({ text, data: {}, units: [] });
+    const memos = new Map([
+      [join(root, 'config/fleet.yaml'), memo('fleet')],
+      [join(root, 'config/apps/bookinfo.yaml'), memo('bookinfo')],
+      [`${root}-other/config/fleet.yaml`, memo('a sibling folder whose name starts the same')],
+      ['/etc/elsewhere.yaml', memo('outside')],
+    ]);
+    const inCheckout = memosIn(memos, root, checkout);
+    assert.deepEqual([...inCheckout.keys()], [join(checkout, 'config/fleet.yaml'), join(checkout, 'config/apps/bookinfo.yaml')]);
+    assert.equal(inCheckout.get(join(checkout, 'config/fleet.yaml'))!.text, 'fleet');
+  });
+
+  test('a memo of the working tree\'s text loads REF\'s edited text as a full parse does', () => {
+    const work = tempDir();
+    const checkout = tempDir();
+    // The config folder as a checkout has it: the fleet file and its app definitions.
+    for (const dir of [work, checkout]) cpSync(join(ROOT, 'config/apps'), join(dir, 'config/apps'), { recursive: true });
+    const text = readFileSync(DEFAULT_FLEET, 'utf8');
+    writeFileSync(join(work, 'config/fleet.yaml'), text);
+    // REF: one placement scaled (an edit inside one entry), the rest as in the working tree.
+    const edited = text.replace('reviews-v3: {}', 'reviews-v3: { replicas: 3 }');
+    assert.notEqual(edited, text, 'the edit applies');
+    writeFileSync(join(checkout, 'config/fleet.yaml'), edited);
+    const memos: SourceMemos = new Map();
+    loadFleet(join(work, 'config/fleet.yaml'), { memos });
+    const inCheckout = memosIn(memos, realpathSync(work), realpathSync(checkout));
+    const fromMemos = loadFleet(join(checkout, 'config/fleet.yaml'), { memos: inCheckout });
+    assert.deepEqual(fromMemos, loadFleet(join(checkout, 'config/fleet.yaml')));
+    // The app definition, the same in both, was taken from the working tree's memo, not parsed.
+    const app = (dir: string) => join(realpathSync(dir), 'config/apps/bookinfo.yaml');
+    assert.ok(memos.get(app(work))?.valid, 'the working tree\'s load kept its validated definition');
+    assert.equal(inCheckout.get(app(checkout)), memos.get(app(work)));
   });
 });

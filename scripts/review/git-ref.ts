@@ -1,9 +1,10 @@
 /** A git revision's files, unpacked into a temporary directory (no worktree metadata is touched). */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { configFolderOf } from '../../config/load.ts';
+import type { SourceMemos } from '../../config/source.ts';
 import { withSignalsHeld } from '../lib/signals.ts';
 
 /** A problem with the repository or the revision (the diff's exit 2). */
@@ -64,23 +65,33 @@ export function checkoutTo(commit: string, root: string, paths: readonly string[
 
 /** A fleet file as it is in a git revision (see fleetAt). */
 export interface FleetAtRevision {
-  /** Runs `use` on the file in a temporary checkout of the revision; undefined when the file does not exist there. */
-  use<T>(use: (fileInCheckout: string, checkoutDir: string) => T): Promise<T | undefined>;
+  /**
+   * Runs `use` on the file in a temporary checkout of the revision; undefined when the file does
+   * not exist there. `memos`: the working tree's parse memos as memos of the same files in the
+   * checkout (see fleetAt), for the loader.
+   */
+  use<T>(use: (fileInCheckout: string, checkoutDir: string, memos: SourceMemos) => T): Promise<T | undefined>;
 }
 
 /**
  * The fleet file `config` as it is in `ref`. The repository and the revision are checked here,
  * at once (GitRefError: `config` outside the repository, `ref` unknown); `use` unpacks the
  * revision into a temporary folder and removes it afterwards, Ctrl-C waiting for that, so
- * nothing is left behind.
+ * nothing is left behind. `workingTreeMemos`, filled by the working tree's load before `use`
+ * runs (`LoadOptions.memos`), are handed to `use` re-keyed to the checkout: a config file the
+ * change left as it was is then neither parsed nor validated again, and one edited inside an
+ * entry is parsed there only. A memo is checked against the text it is used for
+ * (config/source-memo.ts), so it never changes what is loaded.
  */
-export function fleetAt(config: string, ref: string, command: string): FleetAtRevision {
+export function fleetAt(config: string, ref: string, command: string, workingTreeMemos: SourceMemos = new Map()): FleetAtRevision {
   const root = repoRoot(process.cwd());
   if (relative(root, resolve(config)).startsWith('..')) {
     throw new GitRefError(`${config} is outside the git repository ${root}, so it has no version in ${ref}`);
   }
   const commit = resolveCommit(ref, root);
-  return { use: (use) => withSignalsHeld(() => unpackFleet(config, commit, root, use), () => `${command}: interrupted`) };
+  return {
+    use: (use) => withSignalsHeld(() => unpackFleet(config, commit, root, (file, dir) => use(file, dir, memosIn(workingTreeMemos, root, dir))), () => `${command}: interrupted`),
+  };
 }
 
 /**
@@ -109,6 +120,13 @@ function unpackFleet<T>(config: string, commit: string, root: string, use: (file
   } finally {
     checkout.cleanup();
   }
+}
+
+/** `memos` of files under the work tree `root`, keyed (by real path) as the same files under `checkoutDir`. */
+export function memosIn(memos: SourceMemos, root: string, checkoutDir: string): SourceMemos {
+  const from = `${realpathSync(root)}${sep}`;
+  const to = `${realpathSync(checkoutDir)}${sep}`;
+  return new Map([...memos].filter(([path]) => path.startsWith(from)).map(([path, memo]) => [`${to}${path.slice(from.length)}`, memo]));
 }
 
 /** The commit of the first of `refs` that names one in the repository at `cwd`; undefined if none does. */
