@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_SOURCES, OUT, ROOT, sourceKey } from '../bin/bundle-path.cjs';
-import { NODE_BUNDLE_OPTIONS, publishBuild } from '../bin/bundle.mjs';
+import { ensureBundle, NODE_BUNDLE_OPTIONS, publishBuild } from '../bin/bundle.mjs';
 
 const GROUPS = join(ROOT, 'test/groups');
 /** What the bundles are made of: the CLI's sources, and the tests with their helpers (this file among them). */
@@ -179,7 +179,10 @@ export function testEnv(env, tmpdir) {
 async function run(options) {
   // The spec reporter unless the options name one (node takes one reporter per destination).
   const reporter = options.some((o) => o.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-  const bundles = await groupBundles();
+  // The CLI's bundle too (what `npm ci` builds, and the bin after any source change): else the
+  // first tests to start the CLI after an edit each build it, at once. The first run after an
+  // edit took 56.4 s that way, 46.1 s with the bundle built first.
+  const [bundles] = await Promise.all([groupBundles(), ensureBundle()]);
   const tmpdir = scratchTmpdir();
   const env = testEnv(process.env, tmpdir);
   // node --test passes its node and V8 options on to the test processes. Semi-spaces of up to
