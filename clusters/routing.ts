@@ -740,9 +740,10 @@ export type KeptCost = readonly [ms: number, ...unserved: string[]];
 
 /**
  * FLEET.md's routing kept across renders (plain data: finite doubles, strings and nulls, which
- * synth's cache keeps exactly, scripts/lib/render-cache.ts): the costs below each service, which an edit computes again only for the
- * services whose calls reach what it changed, and the shapes of the request paths, which an edit
- * that moves no workload and changes no route leaves as they were.
+ * synth's cache keeps exactly, scripts/lib/render-cache.ts): the costs below each service, which
+ * an edit computes again only for the services whose calls reach what it changed, and the shapes
+ * of the request paths, which an edit that moves no workload and changes no route leaves as they
+ * were.
  */
 export interface KeptCosts {
   /** Fingerprint of the code (as for render keys): part of every key, so other code never reuses a cost. */
