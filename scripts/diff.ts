@@ -4,19 +4,12 @@
  * DESIGN.md § CLI contract). Exit codes follow `git diff --exit-code`: 0 no change, 1 changes, 2 error.
  */
 import { relative, resolve, sep } from 'node:path';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
-import { loadFleetForCommand } from './lib/load-config.ts';
+import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
 import type { Fleet } from '../config/model.ts';
 import type { SourceMemos } from '../config/source.ts';
 import { ConfigError, formatProblem } from '../config/problems.ts';
 import { parseCli, runMain } from './lib/cli.ts';
-import { diffRendered, hasChanges, isChanged } from './review/fleet-diff.ts';
-import { formatMarkdown, formatText } from './review/format-diff.ts';
-import { fleetAt } from './review/git-ref.ts';
-import { istioStepFindings } from './review/istio-steps.ts';
 import type { Finding } from './review/findings.ts';
-import { renderSides } from './review/render-sides.ts';
-import { rolloutNote } from './review/rollout-note.ts';
 
 const USAGE = `Usage: npm run diff -- [--base REF] [--format text|markdown] [--config FILE] [--report-url URL]
 
@@ -63,6 +56,12 @@ export const main = (): Promise<void> => runMain(async () => {
   }
   const base = args.base ?? 'HEAD';
   const config = args.config ?? DEFAULT_FLEET_FILE;
+  // The loader, renderer and review code load once the options are read: `diff --help` and a
+  // usage error print without them.
+  const [{ loadFleet }, { loadFleetForCommand }, { diffRendered, hasChanges, isChanged }, { formatMarkdown, formatText }, { fleetAt }, { istioStepFindings }, { renderSides }, { rolloutNote }] = await Promise.all([
+    import('../config/load.ts'), import('./lib/load-config.ts'), import('./review/fleet-diff.ts'), import('./review/format-diff.ts'),
+    import('./review/git-ref.ts'), import('./review/istio-steps.ts'), import('./review/render-sides.ts'), import('./review/rollout-note.ts'),
+  ]);
   try {
     // The working tree's parse memos serve the files REF has the same or nearly (fleetAt).
     const memos: SourceMemos = new Map();

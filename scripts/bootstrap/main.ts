@@ -3,13 +3,11 @@
  * Kept apart from the entry file so tests run the whole command in-process, with their own
  * environment and output.
  */
-import { DEFAULT_FLEET_FILE } from '../../config/load.ts';
-import { loadFleetForCommand } from '../lib/load-config.ts';
+import { DEFAULT_FLEET_FILE } from '../../config/default-fleet.ts';
 import { parseCli } from '../lib/cli.ts';
 import { BootstrapError, UsageError } from './errors.ts';
 import { resolveGitAuth } from './git-auth.ts';
 import type { Writer } from './redact.ts';
-import { bootstrap } from './run.ts';
 import { homeOf, resolveStateDir, STATE_DIR_ENV } from './state-dir.ts';
 
 export const USAGE = `Usage: npm run bootstrap -- [--cluster NAME] [--dry-run] (--ssh-key FILE | --token-env NAME) [options]
@@ -69,6 +67,9 @@ export interface CommandIo {
  */
 export async function bootstrapMain(argv: string[], io: CommandIo): Promise<number> {
   const args = parseCli(argv, OPTIONS, USAGE);
+  // The loader and the steps (zx and the tools' wrappers) load once the options are read:
+  // `bootstrap --help` and a usage error print without them.
+  const [{ loadFleetForCommand }, { bootstrap }] = await Promise.all([import('../lib/load-config.ts'), import('./run.ts')]);
   const fleet = loadFleetForCommand(args.config ?? DEFAULT_FLEET_FILE);
   const { env } = io;
   try {
