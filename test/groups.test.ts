@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { GROUP_CPU_SECONDS, groupBundles, isTmpfs, packGroups, scratchTmpdir, testEnv } from './run.mjs';
+import { GROUP_WEIGHTS, groupBundles, isTmpfs, packGroups, scratchTmpdir, testEnv } from './run.mjs';
 import { ROOT } from './helpers.ts';
 
 const GROUPS = join(ROOT, 'test/groups');
@@ -27,19 +27,19 @@ describe('test groups', () => {
     assert.deepEqual([...groupsOf.keys()].filter((f) => !files.includes(f)), []);
   });
 
-  test('npm test packs the groups into processes by their CPU, each group in exactly one, run from bundles whose modules find their files next to themselves', async () => {
+  test('npm test packs the groups into processes by their weights, each group in exactly one, run from bundles whose modules find their files next to themselves', async () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(scripts.test, 'node test/run.mjs');
     const groups = readdirSync(GROUPS).filter((f) => f.endsWith('.ts')).sort();
-    assert.deepEqual(groups.filter((g) => !(g.replace(/\.ts$/, '') in GROUP_CPU_SECONDS)), [], 'groups without a CPU figure in test/run.mjs');
+    assert.deepEqual(groups.filter((g) => !(g.replace(/\.ts$/, '') in GROUP_WEIGHTS)), [], 'groups without a weight in test/run.mjs');
     for (const count of [1, 2, 3, groups.length, groups.length + 4]) {
       const packs = packGroups(groups, count);
       assert.equal(packs.length, Math.min(count, groups.length));
       assert.deepEqual(packs.flat().sort(), groups, `${count} packs hold every group once`);
     }
     // Two packs (two cores) within a sixth of each other.
-    const cpu = packGroups(groups, 2).map((pack) => pack.reduce((sum, g) => sum + GROUP_CPU_SECONDS[g.replace(/\.ts$/, '')]!, 0));
-    assert.ok(Math.abs(cpu[0]! - cpu[1]!) <= Math.max(...cpu) / 6, `${cpu.join(' vs ')} CPU-s`);
+    const cpu = packGroups(groups, 2).map((pack) => pack.reduce((sum, g) => sum + GROUP_WEIGHTS[g.replace(/\.ts$/, '')]!, 0));
+    assert.ok(Math.abs(cpu[0]! - cpu[1]!) <= Math.max(...cpu) / 6, `${cpu.join(' vs ')}`);
     const bundles = await groupBundles(2);
     assert.deepEqual(bundles.map((b) => b.split('/').pop()), packGroups(groups, 2).map((pack) => `${pack.map((g) => g.replace(/\.ts$/, '')).join('+')}.mjs`));
     // Run from its bundle (npm test) or from its source, this file's URL is its own.

@@ -1,7 +1,7 @@
 // Types of run.mjs, for groups.test.ts.
-/** Each group's weight in the packing, by group name: about the CPU seconds of its own process (its children count less). */
-export declare const GROUP_CPU_SECONDS: Record<string, number>;
-/** `groups` (file names in test/groups/) packed into `count` lists of about equal CPU. */
+/** Each group's weight in the packing, by group name: tuned so that the processes end together (see run.mjs). */
+export declare const GROUP_WEIGHTS: Record<string, number>;
+/** `groups` (file names in test/groups/) packed into `count` lists of about equal weight. */
 export declare function packGroups(groups: string[], count: number): string[][];
 /** The bundles of the groups, `count` packs of them (default: one per core, at least two), built first when a source changed. */
 export declare function groupBundles(count?: number): Promise<string[]>;

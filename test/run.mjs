@@ -24,24 +24,28 @@ const TEST_SOURCES = { dirs: [...CLI_SOURCES.dirs, 'test'], pattern: /\.(ts|mts|
 const KEEP = 2;
 
 /**
- * Each group's weight in the packing: about the CPU seconds of the group's own process on the
- * 2-core machine. The child processes a group starts run beside it, on the other core, and count
- * for less (the cli group's are most of its CPU). Chosen so that two processes end together: with
+ * Each group's weight in the packing, so that the two processes of the 2-core machine end
+ * together. The figures began as the CPU seconds of each group's own process; the child
+ * processes a group starts run beside it, on the other core, and count for less. Session 6: with
  * render+rollout+cli against provision+review+config (render 30, config 14), the first ended
- * 3.7 s after the second; with config's parse-memo tests moved from render, these figures pack
- * render+config+cli against provision+review+rollout, and the two ended 0.3 s apart (and 2.8 s
- * on a slower run). Weighed by the groups' CPU alone, children included (render 29, config 20,
- * cli 19, provision 18, rollout 17, review 14), the suite ran 50–51 s where these ran 45–50 s
- * (session 6, interleaved). A new group needs a figure here (test/groups.test.ts).
+ * 3.7 s after the second; with config's parse-memo tests moved from render, render+config+cli
+ * against provision+review+rollout ended 0.3 s apart (2.8 s on a slower run). Weighed by the
+ * groups' CPU alone, children included (render 29, config 20, cli 19, provision 18, rollout 17,
+ * review 14), the suite ran 50–51 s where those ran 45–50 s. Session 9, measured by the end time
+ * of each process: provision+review+rollout ended 1.2–2.8 s after render+config+cli in five runs;
+ * with review at 8 and cli at 18 the packs are render+config+review against
+ * provision+cli+rollout, which ended 0.4–1.7 s apart, and the later one 0.5–4.9 s sooner (three
+ * interleaved rounds: 42.2 s against 44.7 on average). A new group needs a figure here
+ * (test/groups.test.ts).
  */
-export const GROUP_CPU_SECONDS = { render: 27, provision: 19, review: 18, config: 17, rollout: 15, cli: 5 };
+export const GROUP_WEIGHTS = { render: 27, provision: 19, cli: 18, config: 17, rollout: 15, review: 8 };
 
 /**
- * `groups` (file names in test/groups/) packed into `count` lists of about equal CPU: the
+ * `groups` (file names in test/groups/) packed into `count` lists of about equal weight: the
  * heaviest first, each into the lightest pack so far.
  */
 export function packGroups(groups, count) {
-  const weight = (g) => GROUP_CPU_SECONDS[g.replace(/\.ts$/, '')] ?? 10;
+  const weight = (g) => GROUP_WEIGHTS[g.replace(/\.ts$/, '')] ?? 10;
   const packs = Array.from({ length: Math.min(count, groups.length) }, () => ({ groups: [], cpu: 0 }));
   for (const group of [...groups].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : 1))) {
     const lightest = packs.reduce((min, p) => (p.cpu < min.cpu ? p : min));
