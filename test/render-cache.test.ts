@@ -108,6 +108,19 @@ describe('synth cache', () => {
     assert.deepEqual(none(), [0, 0, 0, 0]);
   });
 
+  test('a cache of this format whose stamps do not add up is not used at all', () => {
+    const { root, out } = saved();
+    const file = cacheFileFor(out, root);
+    const bytes = readFileSync(file);
+    const current = deserialize(bytes.subarray(bytes.indexOf(0x0a) + 1)) as { stamps: { paths: string[]; numbers: Float64Array } };
+    assert.ok(loadRenderCache(out, 'code-1', root).stamps.size > 0, 'as saved, it reads');
+    // One number short, with a valid checksum: no file's stamp can be trusted.
+    const body = serialize({ ...current, stamps: { ...current.stamps, numbers: current.stamps.numbers.subarray(1) } });
+    writeFileSync(file, Buffer.concat([Buffer.from(`${contentHash(body)}\n`), body]));
+    const cache = loadRenderCache(out, 'code-1', root);
+    assert.deepEqual([cache.clusters.size, cache.memos.size, cache.stamps.size], [0, 0, 0]);
+  });
+
   test('the cache of another output directory is not used, even under this one\'s name', () => {
     const { root, out } = saved();
     const other = join(tempDir(), 'dist');
