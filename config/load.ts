@@ -20,8 +20,6 @@ import { readYamlFile, type SourceMemos, type YamlSource } from './source.ts';
 import { byCodeUnits } from './code-units.ts';
 import { DEFAULT_FLEET_FILE } from './default-fleet.ts';
 
-export { DEFAULT_FLEET_FILE } from './default-fleet.ts';
-
 /**
  * The app definitions that ship with meshfleet (Bookinfo). Besides these, a fleet file may only
  * name definitions under its own folder: a config can never make the loader read `/etc/shadow`.

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { renderFleet } from '../clusters/render.ts';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
+import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, type Problem } from '../config/problems.ts';
 import type { SourceMemos } from '../config/source.ts';

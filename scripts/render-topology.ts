@@ -12,7 +12,8 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { renderOverview } from '../clusters/overview.ts';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
+import { loadFleet } from '../config/load.ts';
 import { writeSyntheticFleet } from './bench/synthetic-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_FLEET_FILE } from '../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
 import { UPGRADE_STEPS } from './docs/istio-upgrade-steps.ts';
 import { clusterProblems, clusterScopedByRelease, ownerChangeProblems, ownersOf } from './verify/checks.ts';

@@ -13,7 +13,7 @@ import { clusterDifferences } from '../scripts/provision/cluster-diff.ts';
 import { clusterRequest } from '../scripts/provision/cluster-request.ts';
 import { GcloudError } from '../scripts/provision/gcloud.ts';
 import { planOrphans } from '../scripts/provision/orphans.ts';
-import { DEFAULT_TIMING, withTimingOptions, worstCaseCallMs, type Timing } from '../scripts/provision/retry.ts';
+import { DEFAULT_TIMING, withTimingOptions, worstCaseCallMs, type Timing } from '../scripts/provision/timing.ts';
 import { staleRemoteSecrets } from '../scripts/bootstrap/remote-secrets.ts';
 import { FakeGcloudBin } from './fake-bin-gcloud/harness.ts';
 import { defaultFleet, FAST, RecordingGcloud, runProvision } from './fake-gke/harness.ts';

@@ -15,7 +15,8 @@ import { networkSteps } from '../scripts/provision/network-steps.ts';
 import { changesOf, planCluster, planGcloudStep } from '../scripts/provision/plan.ts';
 import { Progress } from '../scripts/provision/progress.ts';
 import { renderPlan } from '../scripts/provision/render.ts';
-import { backoffDelay, DEFAULT_TIMING, timingFromEnv } from '../scripts/provision/retry.ts';
+import { backoffDelay } from '../scripts/provision/retry.ts';
+import { DEFAULT_TIMING, timingFromEnv } from '../scripts/provision/timing.ts';
 import { selectClusters } from '../scripts/provision/run.ts';
 import { Capture, defaultFleet } from './fake-gke/harness.ts';
 

@@ -4,7 +4,8 @@
  * its bake time (`promote`, `--to`), move a wave back (`--rollback`) — plus the deliberate escape
  * hatch, a forced hotfix of every wave (`--all --force --reason`). See docs/rollout.md.
  */
-import { DEFAULT_FLEET_FILE, loadFleet } from '../../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../../config/default-fleet.ts';
+import { loadFleet } from '../../config/load.ts';
 import { durationMs } from '../../config/duration.ts';
 import type { Fleet, Wave } from '../../config/model.ts';
 import { WAVE_BRANCH_PREFIX } from '../../config/schema.ts';

@@ -14,7 +14,8 @@ import { clusterPath, operationPath } from './names.ts';
 import { changeMethod, type GkeChange } from './cluster-diff.ts';
 import { changesOf, type ClusterItem, type RemovalItem } from './plan.ts';
 import type { Progress } from './progress.ts';
-import { callOptions, codeName, errorLine, grpcCode, pollDelay, withRetry, type RetryListener, type Timing } from './retry.ts';
+import { callOptions, codeName, errorLine, grpcCode, pollDelay, withRetry, type RetryListener } from './retry.ts';
+import type { Timing } from './timing.ts';
 
 /** What creating a cluster needs. */
 export interface ClusterContext {

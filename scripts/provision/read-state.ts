@@ -9,7 +9,8 @@ import { fleetSteps, MCI_AGENT_BINDING_ID, projectNumberOf, projectNumberRead, t
 import type { Gcloud } from './gcloud.ts';
 import { locationPath } from './names.ts';
 import type { Described, GcloudStep } from './network-steps.ts';
-import { callOptions, withRetry, type RetryListener, type Timing } from './retry.ts';
+import { callOptions, withRetry, type RetryListener } from './retry.ts';
+import type { Timing } from './timing.ts';
 
 /** Where every location's clusters are listed at once (`-`): a same-named cluster elsewhere and clusters that left config are seen too. */
 export const allLocations = (project: string): string => locationPath(project, '-');

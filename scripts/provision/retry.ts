@@ -8,8 +8,6 @@ import { status as Status } from '@grpc/grpc-js';
 import { formatDuration } from './format.ts';
 import type { Timing } from './timing.ts';
 
-export { DEFAULT_TIMING, timingFromEnv, withTimingOptions, worstCaseCallMs, type Timing, type TimingOptions } from './timing.ts';
-
 /** A call that got no answer within its deadlines; the message says which call, where, and what to do. */
 export class DeadlineError extends Error {}
 

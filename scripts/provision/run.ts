@@ -23,7 +23,8 @@ import { actionable, differencesOf, isRemoval, planCluster, planGcloudStep, type
 import { Progress, type ProgressOutput } from './progress.ts';
 import { allLocations, readClusters, readFleet, readNetwork, type FleetState } from './read-state.ts';
 import { renderDrift, renderPlan, renderRequests, renderSummary } from './render.ts';
-import { DEFAULT_TIMING, errorLine, type RetryListener, type Timing } from './retry.ts';
+import { errorLine, type RetryListener } from './retry.ts';
+import { DEFAULT_TIMING, type Timing } from './timing.ts';
 
 /** Streams the command talks to. */
 export interface ProvisionIO {

@@ -5,7 +5,8 @@
  */
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DEFAULT_FLEET_FILE, loadFleet } from '../../config/load.ts';
+import { DEFAULT_FLEET_FILE } from '../../config/default-fleet.ts';
+import { loadFleet } from '../../config/load.ts';
 import type { Fleet } from '../../config/model.ts';
 import { UPGRADE_STEPS, fleetAtStep } from '../docs/istio-upgrade-steps.ts';
 

@@ -6,7 +6,7 @@ import type { Fleet } from '../../config/model.ts';
 import type { ComputeTarget, Endpoints } from '../../scripts/provision/endpoints.ts';
 import type { Gcloud } from '../../scripts/provision/gcloud.ts';
 import { provision, type ProvisionOptions } from '../../scripts/provision/run.ts';
-import type { Timing } from '../../scripts/provision/retry.ts';
+import type { Timing } from '../../scripts/provision/timing.ts';
 
 /** Millisecond backoff so fault tests take no time. */
 export const FAST: Timing = {
