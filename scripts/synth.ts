@@ -5,6 +5,8 @@
 import { relative, resolve } from 'node:path';
 import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
+import { withSignalsHeld } from './lib/signals.ts';
+import { checkOutput } from './lib/write-tree.ts';
 
 const USAGE = `Usage: npm run synth -- [--config FILE] [--out DIR] [--full] [--quiet]
 
@@ -42,16 +44,16 @@ export const main = (): Promise<void> => runMain(async () => {
     quiet: { type: 'boolean', short: 'q' },
     full: { type: 'boolean' },
   }, USAGE);
-  // The loader and renderer load once the options are read: `synth --help` and a usage error
-  // print without initializing them (zod's schemas, cdk8s), ≈ 0.1 s of a start.
-  const [{ loadFleetForCommand }, { codeFingerprint }, { withSignalsHeld }, { synthesize }, { checkOutput }] = await Promise.all([
-    import('./lib/load-config.ts'), import('./lib/render-cache.ts'), import('./lib/signals.ts'), import('./lib/synthesize.ts'), import('./lib/write-tree.ts'),
-  ]);
-  // Date.now, not performance.now: the `performance` global loads perf_hooks, a few ms of every start.
-  const started = Date.now();
   const out = args.out ?? 'dist';
   // An output the write would refuse (--out /, a file, read-only) fails before any work.
   checkOutput(out);
+  // The loader and renderer load once the options and the output are checked: `synth --help` and
+  // a usage error print without initializing them (zod's schemas, cdk8s), ≈ 0.1 s of a start.
+  const [{ loadFleetForCommand }, { codeFingerprint }, { synthesize }] = await Promise.all([
+    import('./lib/load-config.ts'), import('./lib/render-cache.ts'), import('./lib/synthesize.ts'),
+  ]);
+  // Date.now, not performance.now: the `performance` global loads perf_hooks, a few ms of every start.
+  const started = Date.now();
   // Flux paths are repository paths; dist inside the repo gives them, elsewhere the default applies.
   const rel = relative(process.cwd(), resolve(out));
   const distInRepo = rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : 'dist';
