@@ -46,11 +46,11 @@ export const GROUP_WEIGHTS = { render: 27, provision: 19, cli: 18, config: 17, r
  */
 export function packGroups(groups, count) {
   const weight = (g) => GROUP_WEIGHTS[g.replace(/\.ts$/, '')] ?? 10;
-  const packs = Array.from({ length: Math.min(count, groups.length) }, () => ({ groups: [], cpu: 0 }));
+  const packs = Array.from({ length: Math.min(count, groups.length) }, () => ({ groups: [], weight: 0 }));
   for (const group of [...groups].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : 1))) {
-    const lightest = packs.reduce((min, p) => (p.cpu < min.cpu ? p : min));
+    const lightest = packs.reduce((min, p) => (p.weight < min.weight ? p : min));
     lightest.groups.push(group);
-    lightest.cpu += weight(group);
+    lightest.weight += weight(group);
   }
   return packs.map((p) => p.groups);
 }
