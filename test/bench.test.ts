@@ -130,4 +130,10 @@ describe('bench: targets', () => {
     ]);
     assert.match(cliTable(both), /without NODE_EXTRA_CA_CERTS .*\| 210 ms \|\n.*without NODE_EXTRA_CA_CERTS \| 40 ms \|$/);
   });
+
+  test('the cold synth as node runs the bin file, reading NODE_EXTRA_CA_CERTS first: a row of its own, no target', () => {
+    const cli: CliResult = { coldMs: 300, nodeReadingCaMs: 390, nodeMs: 130, tsxMs: 900, resynthWritten: 0, resynthTouched: 0, resynthMs: 200 };
+    assert.match(cliTable(cli), /\| `meshfleet synth` \(`bin\/meshfleet\.mjs synth`.*\| 300 ms \|\n\| the same as `node bin\/meshfleet\.mjs synth`: node reads NODE_EXTRA_CA_CERTS .*\| 390 ms \|\n/);
+    assert.deepEqual(targets([], cli).filter((t) => t.name.includes('cold')).map((t) => t.measured), ['300 ms, 2.31× (`node -e 0`: 130 ms)']);
+  });
 });

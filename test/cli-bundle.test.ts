@@ -58,6 +58,40 @@ describe('meshfleet bin', () => {
     assert.doesNotMatch(readFileSync(entry, 'utf8').slice(0, 4096), /^import |^export /m);
   });
 
+  test('run as a program, every command but provision starts node without NODE_EXTRA_CA_CERTS, and help too', async () => {
+    // The bin's shell line execs `node` from PATH: a fake one shows the environment it was given.
+    const fakeBin = tempDir();
+    writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\nprintf "%s|%s" "${NODE_EXTRA_CA_CERTS-unset}" "${MESHFLEET_NODE_EXTRA_CA_CERTS-unset}"\n', { mode: 0o755 });
+    const startedWith = (args: string[], env: NodeJS.ProcessEnv) =>
+      spawnSync(MESHFLEET_BIN, args, { encoding: 'utf8', env: { ...env, PATH: `${fakeBin}:${process.env.PATH}` } }).stdout;
+    // Commands whose node process opens TLS connections itself, and needs the extra CAs to trust a proxy.
+    const opensTls = new Set(['provision']);
+    const commands = [...(await runCommand('--help', [])).stdout.matchAll(/^ {2}([a-z]+) +\S/gm)].map((m) => m[1]!);
+    assert.ok(commands.includes('synth') && commands.includes('provision'), commands.join(' '));
+    for (const args of [...commands.map((c) => [c, '--config', 'x.yaml']), ['--help'], ['-h'], ['help'], [], ['synthesize']]) {
+      const started = startedWith(args, { NODE_EXTRA_CA_CERTS: '/etc/corp-ca.pem' });
+      const keeps = opensTls.has(args[0]!) || args[0] === 'synthesize';
+      assert.equal(started, keeps ? '/etc/corp-ca.pem|unset' : '|/etc/corp-ca.pem', `meshfleet ${args.join(' ')}: a new command that opens no TLS connection belongs in the bin's list`);
+      assert.equal(startedWith(args, {}), 'unset|unset', `meshfleet ${args.join(' ')} without the variable`);
+    }
+  });
+
+  test('the processes a command starts get NODE_EXTRA_CA_CERTS back; node itself did not load it', () => {
+    // `diff` runs git first: a fake git records what it was given. A CA file that does not exist
+    // makes node warn at start when it reads it, as `provision` does.
+    const fakeBin = tempDir();
+    const seen = join(fakeBin, 'seen');
+    writeFileSync(join(fakeBin, 'git'), `#!/bin/sh\nprintf "%s|%s" "\${NODE_EXTRA_CA_CERTS-unset}" "\${MESHFLEET_NODE_EXTRA_CA_CERTS-unset}" > ${seen}\nexit 128\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}`, NODE_EXTRA_CA_CERTS: join(fakeBin, 'no-such-ca.pem') };
+    const diff = spawnSync(MESHFLEET_BIN, ['diff'], { encoding: 'utf8', env });
+    assert.equal(diff.status, 2, diff.stderr);
+    assert.doesNotMatch(diff.stderr, /extra certs/);
+    assert.equal(readFileSync(seen, 'utf8'), `${env.NODE_EXTRA_CA_CERTS}|unset`);
+    const provision = spawnSync(MESHFLEET_BIN, ['provision', '--help'], { encoding: 'utf8', env });
+    assert.equal(provision.status, 0);
+    assert.match(provision.stderr, /Ignoring extra certs from .*no-such-ca\.pem/);
+  });
+
   test('a finished command ends the process at once only when stdout and stderr have nothing left to write', () => {
     const exits: string[] = [];
     const exit = (label: string) => () => exits.push(label);
