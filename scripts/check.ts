@@ -4,19 +4,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { renderFleet } from '../clusters/render.ts';
 import { DEFAULT_FLEET_FILE } from '../config/default-fleet.ts';
-import { loadFleet } from '../config/load.ts';
 import type { Fleet } from '../config/model.ts';
 import { ConfigError, type Problem } from '../config/problems.ts';
 import type { SourceMemos } from '../config/source.ts';
 import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
-import { loadFleetPrintingWarnings } from './lib/load-config.ts';
-import { listFiles } from './lib/write-tree.ts';
-import { checkInput } from './review/check-input.ts';
-import { CHECKS, checkDistFresh, countFindings, formatFinding, hasErrors, runChecksOn, type Finding } from './review/checks.ts';
-import { firstCommit, fleetAt, GitRefError, type FleetAtRevision } from './review/git-ref.ts';
-import { ISTIO_STEPS, istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from './review/istio-steps.ts';
+import { CHECKS, countFindings, formatFinding, hasErrors, type Finding } from './review/checks.ts';
+import { ISTIO_STEPS } from './review/findings.ts';
+import type { FleetAtRevision } from './review/git-ref.ts';
 
 const USAGE = `Usage: npm run check -- [--config FILE] [--dist DIR] [--base REF]
 
@@ -63,6 +58,12 @@ export const main = (): Promise<void> => runMain(async () => {
     return 2;
   }
 
+  // The loader, the renderer and git load once the options are read: `check --help` and a usage
+  // error print without initializing them (zod's schemas, cdk8s).
+  const [{ renderFleet }, { loadFleet }, { loadFleetPrintingWarnings }, { listFiles }, { checkInput }, { checkDistFresh, runChecksOn }, { firstCommit, fleetAt, GitRefError }, { istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes }] = await Promise.all([
+    import('../clusters/render.ts'), import('../config/load.ts'), import('./lib/load-config.ts'), import('./lib/write-tree.ts'), import('./review/check-input.ts'),
+    import('./review/checks.ts'), import('./review/git-ref.ts'), import('./review/istio-steps.ts'),
+  ]);
   let fleet: Fleet;
   let configWarnings: readonly Problem[];
   // With --base, the parse memos of this load serve REF's files that are the same or nearly (fleetAt).

@@ -3,7 +3,13 @@
  * Moves a change from one rollout wave to the next when the wave before has run it healthy for
  * its bake time. See docs/rollout.md and scripts/promote/main.ts for the options.
  */
-import { runMain } from './lib/cli.ts';
-import { promoteMain } from './promote/main.ts';
+import { parseCli, runMain } from './lib/cli.ts';
+import { OPTIONS, USAGE } from './promote/usage.ts';
 
-export const main = (): Promise<void> => runMain(() => promoteMain(process.argv.slice(2), { env: process.env, out: process.stdout, err: process.stderr }));
+export const main = (): Promise<void> => runMain(async () => {
+  const argv = process.argv.slice(2);
+  // Help and usage errors first, so they print without loading the command's code.
+  parseCli(argv, OPTIONS, USAGE);
+  const { promoteMain } = await import('./promote/main.ts');
+  return promoteMain(argv, { env: process.env, out: process.stdout, err: process.stderr });
+});

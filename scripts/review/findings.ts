@@ -13,6 +13,13 @@ export interface Finding {
   readonly fix: string;
 }
 
+/**
+ * Id of the check of an Istio upgrade step (istio-steps.ts): not one of CHECKS, as it needs the
+ * config of another revision (`check --base`). Here so that `check --help` lists it without
+ * loading the config loader.
+ */
+export const ISTIO_STEPS = 'istio-steps';
+
 /** `error <where>: <message> (fix: <fix>)` */
 export const formatFinding = (f: Finding): string => `${f.severity} ${f.where}: ${f.message} (fix: ${f.fix})`;
 

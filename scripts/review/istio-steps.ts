@@ -11,9 +11,7 @@
 import { loadFleet } from '../../config/load.ts';
 import { appRevision, gatewayRevision, gatewayTag, hasEastWestGateway, placedIn, versionParts, waveOf, type Fleet, type Wave } from '../../config/model.ts';
 import { fleetAtCommit } from './git-ref.ts';
-import type { Finding } from './findings.ts';
-
-export const ISTIO_STEPS = 'istio-steps';
+import { ISTIO_STEPS, type Finding } from './findings.ts';
 
 /** Findings for the step `base` → `head`; none when the Istio part did not change. */
 export function istioStepFindings(base: Fleet, head: Fleet): Finding[] {
