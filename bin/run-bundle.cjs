@@ -8,7 +8,8 @@
 // <command> --help`) has a cache of its own (`cli.cjs.help.v8cache`), a few hundred KB where a
 // command's is over a MB: help then starts in about 0.05 s more than node itself, where from a
 // command's cache, which V8 reads whole, or from none it took 0.15–0.25 s more. A run that stopped
-// on bad usage (exit 2) writes none, so a command's cache always holds its real work and unknown
+// on bad usage (exit 2) writes none, nor does one that printed a command's help however it was
+// asked (`synth -qh`), so a command's cache always holds its real work and unknown
 // commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
 // and replaced; a new bundle lives in a new folder, with no cache yet.
 //
@@ -22,6 +23,12 @@ const vm = require('node:vm');
 
 /** Exit codes after which a run's compiled code is worth keeping: done (0) or failed on input (1). */
 const REAL_RUN_EXITS = new Set([0, 1]);
+/**
+ * Set on globalThis by the CLI when it printed a command's help (parseCli, scripts/lib/cli.ts):
+ * that run compiled help's code, not the command's, whatever its command line looked like
+ * (`synth -qh`), so it writes no command's cache.
+ */
+const HELP_SHOWN = Symbol.for('meshfleet.helpShown');
 /** What asks for help: as the command (`meshfleet help`), or as an option (`synth --help`). */
 const HELP_COMMANDS = new Set(['-h', '--help', 'help']);
 const HELP_OPTIONS = new Set(['-h', '--help']);
@@ -64,7 +71,7 @@ function runBundle(entry, cache = cacheOf(process.argv.slice(2))) {
   if (process.env.MESHFLEET_DEBUG) process.stderr.write(`meshfleet: code cache ${state} (${cacheFile})\n`);
   if (state !== 'used' && worthKeeping) {
     process.once('exit', (code) => {
-      if (REAL_RUN_EXITS.has(code)) saveCache(script, cacheFile);
+      if (REAL_RUN_EXITS.has(code) && (cache.name === 'help' || !globalThis[HELP_SHOWN])) saveCache(script, cacheFile);
     });
   }
   const module = { exports: {}, filename: entry, id: entry, loaded: false };

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -162,6 +162,21 @@ describe('code cache (bin/run-bundle.cjs)', () => {
     const run = runThroughCache(entry, []);
     assert.deepEqual([run.status, run.cacheFile], [0, `${entry}.help.v8cache`]);
     assert.ok(!existsSync(run.cacheFile!));
+  });
+
+  test('a run that printed a command\'s help, however asked (`synth -qh`), writes no cache for the command', async () => {
+    // A copy of the real bundle with no cache yet, inside the project so that it finds its root.
+    const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/meshfleet-test-'));
+    try {
+      const entry = join(dir, 'cli.cjs');
+      copyFileSync(await ensureBundle(), entry);
+      const run = runThroughCache(entry, ['synth', '-qh']);
+      assert.deepEqual([run.status, run.cache, run.cacheFile], [0, 'none', `${entry}.synth.v8cache`]);
+      assert.match(run.stdout, /^Usage: npm run synth/);
+      assert.ok(!existsSync(run.cacheFile!), 'the code help compiled is not synth\'s');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the real CLI starts from its cache once a run of the command wrote it, with the same output', async () => {
