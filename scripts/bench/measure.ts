@@ -18,7 +18,7 @@ export interface RunResult {
  * Runs `node --import tsx ARGS…` from the repository root, as `npm run synth` would
  * (`env` is added to the parent's environment); throws on a non-zero exit.
  */
-export function runNode(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunResult {
+export function runNode(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): RunResult {
   return run(process.execPath, ['--import', 'tsx', ...args], env);
 }
 
@@ -53,9 +53,15 @@ export function run(command: string, args: readonly string[], env: Readonly<Reco
   return { wallMs, stdout: result.stdout };
 }
 
+/**
+ * Started as the `meshfleet` bin starts synth: without NODE_EXTRA_CA_CERTS, which node 20 reads and
+ * parses at every start (bin/meshfleet.mjs), and which neither synth nor the floor needs.
+ */
+const AS_THE_BIN_STARTS_SYNTH = { NODE_EXTRA_CA_CERTS: undefined };
+
 /** A child run (a bundled `.mjs`, or TypeScript through tsx) whose stdout's last line is a `ChildReport`. */
 export function runChild(script: string, args: readonly string[]): ChildReport & { wallMs: number } {
-  const { wallMs, stdout } = script.endsWith('.mjs') ? run(process.execPath, [script, ...args]) : runNode([script, ...args]);
+  const { wallMs, stdout } = script.endsWith('.mjs') ? run(process.execPath, [script, ...args], AS_THE_BIN_STARTS_SYNTH) : runNode([script, ...args], AS_THE_BIN_STARTS_SYNTH);
   const last = stdout.trim().split('\n').at(-1)!;
   return { ...(JSON.parse(last) as ChildReport), wallMs };
 }
