@@ -11,8 +11,9 @@
 // a quarter of a cold synth. Only `provision` opens TLS connections of its own (gRPC to Google),
 // so every other command, help, starts without it; the variable is put back below, before
 // anything runs, for the processes a command starts (git, kubectl, gcloud). An unknown command
-// keeps it: a new command opens TLS until it is listed above. `node bin/meshfleet.mjs` runs the
-// same code and loads the bundle as node always does.
+// keeps it: a new command opens TLS until it is listed above. The npm scripts run it with
+// `sh bin/meshfleet.mjs <command>`, which needs no exec bit on the file. `node bin/meshfleet.mjs`
+// runs the same code, and node reads the CA bundle first as it always does.
 import { createRequire } from 'node:module';
 
 const ca = process.env.MESHFLEET_NODE_EXTRA_CA_CERTS;
