@@ -321,7 +321,11 @@ export class AppRouting {
       const served = this.servedAt(svc, callerRegion);
       if (this.base && served === this.base.servedAt(svc, callerRegion)) return this.base.targets(svc, callerRegion);
       const from = estimatesFrom(callerRegion);
-      return served.shares.map((s) => ({ ...s, ...estimate(from, callerRegion, s.region) }));
+      // An object literal, not spreads: this runs for every service and caller region of FLEET.md.
+      return served.shares.map((s) => {
+        const { rttMs, egress } = estimate(from, callerRegion, s.region);
+        return { cluster: s.cluster, region: s.region, share: s.share, rttMs, egress };
+      });
     });
   }
 
@@ -673,8 +677,11 @@ export function pathCosts(fleet: Fleet, options: RoutingOptions = {}, base?: Rea
       if (!routing.serves(svc, region)) return { ms: 0, unserved: new Set([svc.name]) };
       let ms = routing.hopMs(svc, region);
       let unserved = NOTHING;
+      // Most are costed already: read them here, not through subtree (a spread service is served
+      // in every region, and this loop runs for each service, region and region down).
+      const { costs } = costsOf(svc);
       for (const r of routing.regionsServing(svc, region)) {
-        const below = subtree(svc, r.region, r.number);
+        const below = costs[r.number] ?? subtree(svc, r.region, r.number);
         ms += r.share * below.ms;
         unserved = union(unserved, below.unserved);
       }
