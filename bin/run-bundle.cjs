@@ -8,9 +8,9 @@
 // <command> --help`) has a cache of its own (`cli.cjs.help.v8cache`), a few hundred KB where a
 // command's is over a MB: help then starts in about 0.05 s more than node itself, where from a
 // command's cache, which V8 reads whole, or from none it took 0.15–0.25 s more. A run that stopped
-// on bad usage (exit 2) writes none, nor does one that printed a command's help however it was
-// asked (`synth -qh`), so a command's cache always holds its real work and unknown
-// commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
+// on bad usage (exit 2) writes none, and one that printed a command's help however it was asked
+// (`synth -qh`) writes no command's cache, so a command's cache always holds its real work and
+// unknown commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
 // and replaced; a new bundle lives in a new folder, with no cache yet.
 //
 // CommonJS, as is bin/bundle-path.cjs: bin/meshfleet.mjs requires both, so a command's start
@@ -24,7 +24,8 @@ const vm = require('node:vm');
 /** Exit codes after which a run's compiled code is worth keeping: done (0) or failed on input (1). */
 const REAL_RUN_EXITS = new Set([0, 1]);
 /**
- * Set on globalThis by the CLI when it printed a command's help (parseCli, scripts/lib/cli.ts):
+ * Set on globalThis by the CLI when it printed a command's help (parseCli, scripts/lib/cli.ts,
+ * which names the same symbol):
  * that run compiled help's code, not the command's, whatever its command line looked like
  * (`synth -qh`), so it writes no command's cache.
  */

@@ -3,13 +3,14 @@
  * Synth at fleet scale against the serialization floor (DESIGN.md § Performance). For each size,
  * a synthetic fleet (scripts/bench/synthetic-fleet.ts) is synthesized in fresh processes, and the
  * same objects are written again by a process that only serializes them with `yaml` (the floor).
- * Then the default fleet's `synth` CLI, cold and re-run (where NODE_EXTRA_CA_CERTS is set, the cold
- * synth and `node -e 0` also without it). Prints the tables and writes them, with the machine and
- * the targets, into docs/benchmarks.md.
+ * The children start without NODE_EXTRA_CA_CERTS, as the `meshfleet` bin starts synth. Then the
+ * default fleet's `synth` CLI run as a program, cold and re-run, against a `node -e 0` started the
+ * same way (where NODE_EXTRA_CA_CERTS is set, also both as node starts with it). Prints the tables
+ * and writes them, with the machine and the targets, into docs/benchmarks.md.
  */
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { bundleChildren, type Children } from './bench/children.ts';
 import { floorInput } from './bench/floor.ts';
@@ -29,11 +30,10 @@ process (bundled and started from V8's code cache, as the meshfleet command is):
 CPU time, peak RSS, objects and files; and the floor, a process that writes the same
 objects into the same files with \`yaml\` alone. For each fleet of more than one cluster,
 a one-cluster edit re-synthesized from the synth cache. Then \`synth\` of the default
-fleet, run as a program (the bin starts synth without NODE_EXTRA_CA_CERTS, which node reads
-at every start), cold and re-run with nothing changed; where that variable is set, also
-\`node bin/meshfleet.mjs synth\` (node reads it) and both the cold synth and \`node -e 0\`
-without it. Prints medians and
-writes them, with the machine and the targets, into the report.
+fleet, run as a program, cold and re-run with nothing changed, against \`node -e 0\` started
+as the bin starts synth: without NODE_EXTRA_CA_CERTS, which node 20 reads at every start (where
+it is set, also \`node -e 0\` and \`node bin/meshfleet.mjs synth\` with it). Prints medians
+and writes them, with the machine and the targets, into the report.
 
 Options:
   --sizes LIST     CLUSTERSxSERVICES, comma-separated (default: ${DEFAULT_SIZES})
@@ -228,11 +228,13 @@ const COLD_RUNS = 11;
 /** The default fleet through the real CLI: the `meshfleet` bin (prebuilt bundle), via npm, through tsx, re-synth. */
 function measureCli(dir: string, runs: number): CliResult {
   mkdirSync(dir, { recursive: true });
-  // Run as a program, as npx, `npm link` and `npm run` run it: its shell line starts node.
+  // Run as a program, as npx, `npm link` and `npm run` run it: its shell line starts the `node`
+  // on PATH, which is this one's.
   const bin = join(ROOT, 'bin/meshfleet.mjs');
+  const asProgram = { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
   const synth = (out: string, quiet = true) => ['synth', '--config', 'config/fleet.yaml', ...(quiet ? ['--quiet'] : []), '--out', out];
   run(process.execPath, [join(ROOT, 'bin/bundle.mjs')]); // the bundle exists, as after `npm ci`
-  run(bin, synth(join(dir, 'first-run'))); // and synth ran once, which stores its code cache
+  run(bin, synth(join(dir, 'first-run')), asProgram); // and synth ran once, which stores its code cache
   const cold: number[] = [];
   const npm: number[] = [];
   const tsx: number[] = [];
@@ -246,25 +248,23 @@ function measureCli(dir: string, runs: number): CliResult {
     }
   })();
   // Node 20 reads and parses NODE_EXTRA_CA_CERTS at every start, before any code runs (about
-  // 85 ms on the 2-core machine, whose environment sets it), and the bin starts synth without
-  // it: where it is set, `node bin/meshfleet.mjs synth` (node reads it, then runs the bin) and
-  // `node -e 0` are also measured without it, so that the report shows what that saves and what
-  // is left against node's own start.
-  const withoutCa = process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: undefined } : undefined;
-  const coldWithoutCa: number[] = [];
-  const bareWithoutCa: number[] = [];
-  const nodeReadingCa: number[] = [];
+  // 85 ms on the 2-core machine, whose environment sets it), and the bin starts synth without it.
+  // The cold synth is compared with a `node -e 0` started the same way; where the variable is
+  // set, `node -e 0` with it and `node bin/meshfleet.mjs synth` (node reads it, then runs the
+  // bin) are measured too, so that the report shows what it costs.
+  const withCa = process.env.NODE_EXTRA_CA_CERTS !== undefined && process.env.NODE_EXTRA_CA_CERTS !== '';
+  const bareWithCa: number[] = [];
+  const coldWithCa: number[] = [];
   let out = '';
   // The cold synth and `node -e 0` take a few hundred ms each, and this machine's speed drifts
   // over seconds: at least COLD_RUNS pairs, side by side, give a steadier median and ratio.
   for (let i = 0; i < Math.max(runs, COLD_RUNS); i++) {
     out = join(dir, `cold-${i}`);
-    cold.push(run(bin, synth(out)).wallMs);
-    bare.push(run(process.execPath, ['-e', '0']).wallMs);
-    if (withoutCa) {
-      nodeReadingCa.push(run(process.execPath, [bin, ...synth(join(dir, `cold-node-${i}`))]).wallMs);
-      coldWithoutCa.push(run(bin, synth(join(dir, `cold-without-ca-${i}`)), withoutCa).wallMs);
-      bareWithoutCa.push(run(process.execPath, ['-e', '0'], withoutCa).wallMs);
+    cold.push(run(bin, synth(out), asProgram).wallMs);
+    bare.push(run(process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined }).wallMs);
+    if (withCa) {
+      coldWithCa.push(run(process.execPath, [bin, ...synth(join(dir, `cold-node-${i}`))]).wallMs);
+      bareWithCa.push(run(process.execPath, ['-e', '0']).wallMs);
     }
     if (i >= runs) continue;
     if (hasNpm) npm.push(run('npm', ['run', '--silent', 'synth', '--', '--quiet', '--out', join(dir, `npm-${i}`)]).wallMs);
@@ -272,17 +272,17 @@ function measureCli(dir: string, runs: number): CliResult {
   }
   const snapshot = () => new Map([...listFiles(out)].map(([rel, abs]) => [rel, `${statSync(abs).ino}:${statSync(abs).mtimeMs}:${readFileSync(abs, 'utf8')}`]));
   const before = snapshot();
-  const again = run(bin, synth(out, false));
+  const again = run(bin, synth(out, false), asProgram);
   const written = /(\d+) written/.exec(again.stdout);
   if (!written) throw new Error(`no summary in synth's output:\n${again.stdout}`);
   const after = snapshot();
   const touched = [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).length;
   return {
     coldMs: median(cold),
+    nodeMs: median(bare),
+    ...(withCa ? { withExtraCaCerts: { coldMs: median(coldWithCa), nodeMs: median(bareWithCa) } } : {}),
     npmRunMs: hasNpm ? median(npm) : undefined,
     tsxMs: median(tsx),
-    nodeMs: median(bare),
-    ...(withoutCa ? { nodeReadingCaMs: median(nodeReadingCa), withoutExtraCaCerts: { coldMs: median(coldWithoutCa), nodeMs: median(bareWithoutCa) } } : {}),
     resynthWritten: Number(written[1]),
     resynthTouched: touched,
     resynthMs: again.wallMs,

@@ -9,7 +9,7 @@ import type { Fleet } from '../config/model.ts';
 import { ConfigError, type Problem } from '../config/problems.ts';
 import type { SourceMemos } from '../config/source.ts';
 import { configSummary, parseCli, printProblems, runMain } from './lib/cli.ts';
-import { CHECKS, countFindings, formatFinding, hasErrors, type Finding } from './review/checks.ts';
+import { CHECKS, checkDistFresh, checkInput, countFindings, formatFinding, hasErrors, runChecksOn, type Finding } from './review/checks.ts';
 import { ISTIO_STEPS } from './review/findings.ts';
 import type { FleetAtRevision } from './review/git-ref.ts';
 
@@ -58,12 +58,13 @@ export const main = (): Promise<void> => runMain(async () => {
     return 2;
   }
 
-  // The loader, the renderer and git load once the options are read: `check --help` and a usage
-  // error print without initializing them (zod's schemas, cdk8s).
-  const [{ renderFleet }, { loadFleet }, { loadFleetPrintingWarnings }, { listFiles }, { checkInput }, { checkDistFresh, runChecksOn }, { firstCommit, fleetAt, GitRefError }, { istioStepFindings, waveConfigs, waveSkewFindings, wavesSplitControlPlanes }] = await Promise.all([
-    import('../clusters/render.ts'), import('../config/load.ts'), import('./lib/load-config.ts'), import('./lib/write-tree.ts'), import('./review/check-input.ts'),
-    import('./review/checks.ts'), import('./review/git-ref.ts'), import('./review/istio-steps.ts'),
+  // The config loader, the renderer and git load once the options are read: `check --help` and a
+  // usage error print without initializing them (zod's schemas, cdk8s-plus-27). The checks load
+  // with this module, as the help lists them.
+  const [{ renderFleet }, { loadFleet }, { loadFleetPrintingWarnings }, { listFiles }] = await Promise.all([
+    import('../clusters/render.ts'), import('../config/load.ts'), import('./lib/load-config.ts'), import('./lib/write-tree.ts'),
   ]);
+  const [{ firstCommit, fleetAt, GitRefError }, istioSteps] = await Promise.all([import('./review/git-ref.ts'), import('./review/istio-steps.ts')]);
   let fleet: Fleet;
   let configWarnings: readonly Problem[];
   // With --base, the parse memos of this load serve REF's files that are the same or nearly (fleetAt).
@@ -104,14 +105,14 @@ export const main = (): Promise<void> => runMain(async () => {
   if (args.base !== undefined && revision) {
     try {
       const base = await revision.use((file, _dir, baseMemos) => loadFleet(file, { memos: baseMemos }));
-      if (base) findings.push(...istioStepFindings(base, fleet));
+      if (base) findings.push(...istioSteps.istioStepFindings(base, fleet));
       stepChecked = base !== undefined;
       // A merge reaches the first wave at once; the later waves run what their branches hold.
-      if (wavesSplitControlPlanes(fleet)) {
+      if (istioSteps.wavesSplitControlPlanes(fleet)) {
         const remote = args.base.includes('/') ? args.base.split('/')[0] : 'origin';
         const first = fleet.waves[0]!.name;
-        const configOf = waveConfigs(fleet, (w) => (w.name === first ? 'head' : firstCommit([`${remote}/${w.ref}`, w.ref], process.cwd())), process.cwd(), 'this change');
-        findings.push(...waveSkewFindings(fleet, configOf));
+        const configOf = istioSteps.waveConfigs(fleet, (w) => (w.name === first ? 'head' : firstCommit([`${remote}/${w.ref}`, w.ref], process.cwd())), process.cwd(), 'this change');
+        findings.push(...istioSteps.waveSkewFindings(fleet, configOf));
       }
     } catch (err) {
       if (err instanceof GitRefError) {

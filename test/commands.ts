@@ -26,7 +26,9 @@ export interface CommandRun {
 }
 
 /**
- * Runs `meshfleet <command> ARGS…` (what `npm run <command>` runs) from `cwd`. Asynchronous, so the
+ * Runs `node bin/meshfleet.mjs <command> ARGS…` from `cwd` (`npm run <command>` runs the same file
+ * through sh, which also leaves NODE_EXTRA_CA_CERTS out of node's start; the tests' environment has
+ * none). Asynchronous, so the
  * tests of a suite with `{ concurrency: true }` run their commands side by side.
  */
 export function runCommand(command: string, args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv): Promise<CommandRun> {

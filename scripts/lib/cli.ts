@@ -19,7 +19,8 @@ export function parseCli<O extends Options>(argv: string[], options: O, usage: s
   try {
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
     if ((parsed.values as { help?: boolean }).help) {
-      // Tells bin/run-bundle.cjs not to keep this run's code as the command's cache.
+      // Tells bin/run-bundle.cjs (HELP_SHOWN, the same symbol) not to keep this run's code as the
+      // command's cache.
       (globalThis as Record<symbol, unknown>)[Symbol.for('meshfleet.helpShown')] = true;
       process.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
       process.exit(0);

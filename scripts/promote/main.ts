@@ -1,5 +1,5 @@
 /**
- * The `npm run promote` command: options, usage, and the three things it does — show where each
+ * The `npm run promote` command (its options and usage are in usage.ts): the three things it does — show where each
  * wave is (`--status`), move a revision one wave on when the wave before has run it healthy for
  * its bake time (`promote`, `--to`), move a wave back (`--rollback`) — plus the deliberate escape
  * hatch, a forced hotfix of every wave (`--all --force --reason`). See docs/rollout.md.
@@ -13,7 +13,6 @@ import { kubeTarget, kubectl } from '../bootstrap/kube.ts';
 import type { Writer } from '../bootstrap/redact.ts';
 import { resolveStateDir } from '../bootstrap/state-dir.ts';
 import { parseCli } from '../lib/cli.ts';
-import { OPTIONS, USAGE } from './usage.ts';
 import { FLUX_OBJECTS_QUERY, parseFluxObjects } from './flux-state.ts';
 import { evaluateGate, formatAge, type ClusterState } from './gates.ts';
 import { HISTORY_BRANCH, lastMoveOf, type Move } from './history.ts';
@@ -22,6 +21,7 @@ import type { Finding } from '../review/findings.ts';
 import { fleetInRepository } from '../review/git-ref.ts';
 import { waveConfigs, waveSkewFindings, wavesSplitControlPlanes } from '../review/istio-steps.ts';
 import { PromoteError, Shell } from './shell.ts';
+import { OPTIONS, USAGE } from './usage.ts';
 
 export interface PromoteIo {
   readonly env: NodeJS.ProcessEnv;
