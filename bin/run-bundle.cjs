@@ -10,8 +10,8 @@
 // command's cache, which V8 reads whole, or from none it took 0.15–0.25 s more. A run that stopped
 // on bad usage (exit 2) writes none, and one that printed a command's help however it was asked
 // (`synth -qh`) writes no command's cache, so a command's cache always holds its real work and
-// unknown commands leave no files. A cache V8 rejects (another Node version or other flags) is ignored
-// and replaced; a new bundle lives in a new folder, with no cache yet.
+// unknown commands leave no files. A cache V8 rejects (another Node version or other flags) is
+// ignored and replaced; a new bundle lives in a new folder, with no cache yet.
 //
 // CommonJS, as is bin/bundle-path.cjs: bin/meshfleet.mjs requires both, so a command's start
 // builds no ES module wrappers around node's own modules.
@@ -25,9 +25,9 @@ const vm = require('node:vm');
 const REAL_RUN_EXITS = new Set([0, 1]);
 /**
  * Set on globalThis by the CLI when it printed a command's help (parseCli, scripts/lib/cli.ts,
- * which names the same symbol):
- * that run compiled help's code, not the command's, whatever its command line looked like
- * (`synth -qh`), so it writes no command's cache.
+ * which names the same symbol): that run compiled help's code, not the command's, whatever its
+ * command line looked like (`synth -qh`), so it writes no command's cache. The command line can
+ * only guess which cache to read (cacheOf); the mark says what the run was.
  */
 const HELP_SHOWN = Symbol.for('meshfleet.helpShown');
 /** What asks for help: as the command (`meshfleet help`), or as an option (`synth --help`). */

@@ -14,7 +14,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { bundleChildren, type Children } from './bench/children.ts';
 import { floorInput } from './bench/floor.ts';
-import { limits, median, medianReport, ROOT, run, runChild, runNode, TimeoutError } from './bench/measure.ts';
+import { AS_THE_BIN_STARTS_SYNTH, limits, median, medianReport, ROOT, run, runChild, runNode, TimeoutError } from './bench/measure.ts';
 import { cliTable, loadAverage, machine, phasesTable, sizesTable, targets, targetsTable, type CliResult, type EditResult, type Measured, type SizeOutcome } from './bench/report.ts';
 import { parseSize, sizeLabel, writeSyntheticFleet, type SyntheticFleetSize } from './bench/synthetic-fleet.ts';
 import { parseCli, runMain } from './lib/cli.ts';
@@ -261,7 +261,7 @@ function measureCli(dir: string, runs: number): CliResult {
   for (let i = 0; i < Math.max(runs, COLD_RUNS); i++) {
     out = join(dir, `cold-${i}`);
     cold.push(run(bin, synth(out), asProgram).wallMs);
-    bare.push(run(process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined }).wallMs);
+    bare.push(run(process.execPath, ['-e', '0'], AS_THE_BIN_STARTS_SYNTH).wallMs);
     if (withCa) {
       coldWithCa.push(run(process.execPath, [bin, ...synth(join(dir, `cold-node-${i}`))]).wallMs);
       bareWithCa.push(run(process.execPath, ['-e', '0']).wallMs);

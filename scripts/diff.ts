@@ -58,9 +58,11 @@ export const main = (): Promise<void> => runMain(async () => {
   const config = args.config ?? DEFAULT_FLEET_FILE;
   // The loader, renderer and review code load once the options are read: `diff --help` and a
   // usage error print without them.
-  const [{ loadFleet }, { loadFleetForCommand }, { diffRendered, hasChanges, isChanged }, { formatMarkdown, formatText }, { fleetAt }, { istioStepFindings }, { renderSides }, { rolloutNote }] = await Promise.all([
-    import('../config/load.ts'), import('./lib/load-config.ts'), import('./review/fleet-diff.ts'), import('./review/format-diff.ts'),
-    import('./review/git-ref.ts'), import('./review/istio-steps.ts'), import('./review/render-sides.ts'), import('./review/rollout-note.ts'),
+  const [{ loadFleet }, { loadFleetForCommand }, { fleetAt }, { renderSides }] = await Promise.all([
+    import('../config/load.ts'), import('./lib/load-config.ts'), import('./review/git-ref.ts'), import('./review/render-sides.ts'),
+  ]);
+  const [{ diffRendered, hasChanges, isChanged }, { formatMarkdown, formatText }, { istioStepFindings }, { rolloutNote }] = await Promise.all([
+    import('./review/fleet-diff.ts'), import('./review/format-diff.ts'), import('./review/istio-steps.ts'), import('./review/rollout-note.ts'),
   ]);
   try {
     // The working tree's parse memos serve the files REF has the same or nearly (fleetAt).

@@ -57,7 +57,7 @@ export function run(command: string, args: readonly string[], env: Readonly<Reco
  * Started as the `meshfleet` bin starts synth: without NODE_EXTRA_CA_CERTS, which node 20 reads and
  * parses at every start (bin/meshfleet.mjs), and which neither synth nor the floor needs.
  */
-const AS_THE_BIN_STARTS_SYNTH = { NODE_EXTRA_CA_CERTS: undefined };
+export const AS_THE_BIN_STARTS_SYNTH = { NODE_EXTRA_CA_CERTS: undefined };
 
 /** A child run (a bundled `.mjs`, or TypeScript through tsx) whose stdout's last line is a `ChildReport`. */
 export function runChild(script: string, args: readonly string[]): ChildReport & { wallMs: number } {
